@@ -1,0 +1,45 @@
+// Quick start: generate one image through the full ImageGen.Sdk stack and save it under output/.
+// Offline it uses the built-in Local provider; with OPENAI_API_KEY (or AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT)
+// set, the same code calls the real provider.
+using System.Diagnostics;
+using ImageGen.Sdk;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+string prompt = args.Length > 0 ? string.Join(' ', args) : "a red backpack on a white background";
+
+HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddImageGeneration();
+
+using IHost host = builder.Build();
+await host.StartAsync();
+
+IImageGenerator generator = host.Services.GetRequiredService<IImageGenerator>();
+Stopwatch stopwatch = Stopwatch.StartNew();
+try
+{
+    ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest(prompt) { Size = new ImageSize(1024, 1024) });
+    stopwatch.Stop();
+
+    GeneratedImage image = result.Images[0];
+    string path = Path.GetFullPath(Path.Combine("output", $"image-{DateTime.UtcNow:yyyyMMdd-HHmmss}{ImageMediaTypes.ToExtension(image.MediaType)}"));
+    await image.SaveAsync(path);
+
+    Console.WriteLine($"provider : {result.Provider}");
+    Console.WriteLine($"model    : {result.Model}");
+    Console.WriteLine($"size     : {image.Width?.ToString() ?? "?"}x{image.Height?.ToString() ?? "?"} ({image.Data.Length:N0} bytes, {image.MediaType})");
+    Console.WriteLine($"elapsed  : {stopwatch.Elapsed.TotalMilliseconds:N0} ms");
+    Console.WriteLine($"saved to : {path}");
+    return 0;
+}
+catch (ImageGenerationException ex)
+{
+    Console.Error.WriteLine($"generation failed: {ex.Kind} (provider {ex.Provider}, status {ex.StatusCode}, code {ex.ProviderErrorCode}, request {ex.ProviderRequestId}): {ex.Message}");
+    return 1;
+}
+finally
+{
+    await host.StopAsync();
+}

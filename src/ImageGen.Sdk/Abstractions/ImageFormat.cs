@@ -1,0 +1,70 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+
+namespace ImageGen.Sdk;
+
+/// <summary>The encoded format of generated images (<c>png</c>, <c>jpeg</c>, <c>webp</c>, ...).</summary>
+/// <remarks>
+/// An extensible enumeration: providers keep adding values, so any string is accepted and passed through;
+/// the static members are the values this library knows. Comparison ignores case.
+/// </remarks>
+[TypeConverter(typeof(ExtensibleStringConverter<ImageFormat>))]
+public readonly struct ImageFormat : IEquatable<ImageFormat>, IExtensibleString<ImageFormat>
+{
+    private readonly string? _value;
+
+    /// <summary>Initializes a new value.</summary>
+    /// <param name="value">The wire value.</param>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is null, empty or white space.</exception>
+    public ImageFormat(string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value);
+        _value = value.Trim();
+    }
+
+    /// <summary>Gets the <c>png</c> value.</summary>
+    public static ImageFormat Png { get; } = new("png");
+
+    /// <summary>Gets the <c>jpeg</c> value.</summary>
+    public static ImageFormat Jpeg { get; } = new("jpeg");
+
+    /// <summary>Gets the <c>webp</c> value.</summary>
+    public static ImageFormat Webp { get; } = new("webp");
+
+    /// <summary>Gets the wire value.</summary>
+    public string Value => _value ?? string.Empty;
+
+    /// <inheritdoc />
+    static ImageFormat IExtensibleString<ImageFormat>.Create(string value) => new(value);
+
+    /// <summary>Converts a string to a value.</summary>
+    /// <param name="value">The wire value.</param>
+    public static implicit operator ImageFormat(string value) => new(value);
+
+    /// <summary>Compares two values, ignoring case.</summary>
+    /// <param name="left">The first value.</param>
+    /// <param name="right">The second value.</param>
+    public static bool operator ==(ImageFormat left, ImageFormat right) => left.Equals(right);
+
+    /// <summary>Compares two values, ignoring case.</summary>
+    /// <param name="left">The first value.</param>
+    /// <param name="right">The second value.</param>
+    public static bool operator !=(ImageFormat left, ImageFormat right) => !left.Equals(right);
+
+    /// <summary>Creates a value from a string.</summary>
+    /// <param name="value">The wire value.</param>
+    /// <returns>The value.</returns>
+    public static ImageFormat FromString(string value) => new(value);
+
+    /// <inheritdoc />
+    public bool Equals(ImageFormat other) => string.Equals(Value, other.Value, StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public override bool Equals([NotNullWhen(true)] object? obj) => obj is ImageFormat other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(Value);
+
+    /// <inheritdoc />
+    public override string ToString() => Value;
+}

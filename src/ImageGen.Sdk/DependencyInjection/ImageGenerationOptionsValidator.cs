@@ -1,0 +1,69 @@
+using ImageGen.Sdk.Providers;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Sdk.DependencyInjection;
+
+/// <summary>
+/// Validates <see cref="ImageGenerationOptions"/> at start-up (<c>ValidateOnStart</c>); every message names the
+/// configuration key so a misconfigured app fails at boot, not on its first image.
+/// </summary>
+internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGenerationOptions>
+{
+    private readonly IEnumerable<IImageProviderFactory> _factories;
+
+    public ImageGenerationOptionsValidator(IEnumerable<IImageProviderFactory> factories) => _factories = factories;
+
+    public ValidateOptionsResult Validate(string? name, ImageGenerationOptions options)
+    {
+        List<string> errors = [];
+        const string Root = ImageGenerationOptions.SectionName;
+        if (options.Providers.Count == 0)
+        {
+            errors.Add($"{Root}:Providers: no provider is configured.");
+        }
+
+        if (options.DefaultProvider is not null && !options.Providers.ContainsKey(options.DefaultProvider))
+        {
+            errors.Add($"{Root}:DefaultProvider: '{options.DefaultProvider}' is not a configured provider. Configured: {string.Join(", ", options.Providers.Keys)}.");
+        }
+
+        if (options.MaxDownloadBytes <= 0)
+        {
+            errors.Add($"{Root}:MaxDownloadBytes must be positive.");
+        }
+
+        foreach ((string providerName, ImageProviderOptions provider) in options.Providers)
+        {
+            string path = $"{Root}:Providers:{providerName}";
+            if (string.IsNullOrWhiteSpace(provider.Type))
+            {
+                errors.Add($"{path}:Type is required. Known types: {string.Join(", ", _factories.Select(f => f.ProviderType))}.");
+                continue;
+            }
+
+            IImageProviderFactory? factory = _factories.FirstOrDefault(f => string.Equals(f.ProviderType, provider.Type, StringComparison.OrdinalIgnoreCase));
+            if (factory is null)
+            {
+                errors.Add($"{path}:Type '{provider.Type}' is not a known provider type. Known types: {string.Join(", ", _factories.Select(f => f.ProviderType))}.");
+                continue;
+            }
+
+            if (factory.RequiresApiKey && provider.GetAllApiKeys().Count == 0)
+            {
+                errors.Add($"{path}:ApiKey (or {path}:ApiKeys:0) is required for a {factory.ProviderType} provider.");
+            }
+
+            if (provider.BaseUrl is not null && !IsHttpUrl(provider.BaseUrl))
+            {
+                errors.Add($"{path}:BaseUrl '{provider.BaseUrl}' is not an absolute http(s) URL.");
+            }
+
+            factory.Validate(providerName, provider, errors);
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsHttpUrl(string value)
+        => Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using ImageGen.Sdk.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Sdk.DependencyInjection;
+
+/// <summary>
+/// Composes the whole stack from options, once, as a singleton. Read <see cref="BuildStack"/> and
+/// <see cref="BuildProviderPipeline"/> top to bottom to read the request path, outermost first.
+/// </summary>
+internal sealed class ImageGenerationStack
+{
+    private readonly IServiceProvider _services;
+    private readonly ConcurrentDictionary<string, IImageGenerator> _pinned = new(StringComparer.OrdinalIgnoreCase);
+
+    public ImageGenerationStack(
+        IServiceProvider services,
+        IOptions<ImageGenerationOptions> options,
+        IEnumerable<IImageProviderFactory> factories,
+        ImageGenerationBuilder builder)
+    {
+        _services = services;
+        ImageGenerationOptions value = options.Value;
+        Dictionary<string, IImageProviderFactory> factoryByType = new(StringComparer.OrdinalIgnoreCase);
+        foreach (IImageProviderFactory factory in factories)
+        {
+            factoryByType[factory.ProviderType] = factory;
+        }
+
+        List<ImageProviderDescriptor> descriptors = [];
+        Dictionary<string, IImageGenerator> pipelines = new(StringComparer.OrdinalIgnoreCase);
+        foreach ((string name, ImageProviderOptions providerOptions) in value.Providers)
+        {
+            IImageProviderFactory factory = factoryByType[providerOptions.Type!];
+            ImageProviderDescriptor descriptor = factory.Describe(name, providerOptions);
+            descriptors.Add(descriptor);
+            pipelines[name] = BuildProviderPipeline(name, providerOptions, factory, descriptor);
+        }
+
+        Catalog = new ImageProviderCatalog(descriptors, value.DefaultProvider);
+        Generator = BuildStack(value, builder, pipelines);
+    }
+
+    /// <summary>Gets the configured providers.</summary>
+    public IImageProviderCatalog Catalog { get; }
+
+    /// <summary>Gets the full stack with default routing.</summary>
+    public IImageGenerator Generator { get; }
+
+    /// <summary>Gets the full stack pinned to one provider (the keyed service).</summary>
+    public IImageGenerator ForProvider(string provider)
+    {
+        ImageProviderDescriptor descriptor = Catalog.Find(provider) ?? throw new InvalidOperationException(
+            $"No image provider named '{provider}' is configured. Configured: {string.Join(", ", Catalog.Providers.Select(p => p.Name))}.");
+        return _pinned.GetOrAdd(descriptor.Name, static (name, generator) => new PinnedProviderImageGenerator(generator, name), Generator);
+    }
+
+    /// <summary>The request path shared by all providers: validation → custom layers → cache → routing/fallback.</summary>
+    private IImageGenerator BuildStack(ImageGenerationOptions options, ImageGenerationBuilder builder, Dictionary<string, IImageGenerator> pipelines)
+    {
+        ImageGeneratorBuilder stack = new ImageGeneratorBuilder(new ProviderRoutingImageGenerator(Catalog, pipelines))
+            .UseValidation(Catalog);
+        foreach (Func<IImageGenerator, IServiceProvider, IImageGenerator> layer in builder.Layers)
+        {
+            stack.Use(layer);
+        }
+
+        // Caching (outermost after validation, so a hit spends no permit, retry or key quota) and cross-provider
+        // fallback (replacing plain routing) slot in here.
+        return stack.Build(_services);
+    }
+
+    /// <summary>One provider's path: split counts → retry → circuit breaker → attempt timeout → rate limiter → keys → client.</summary>
+    private IImageGenerator BuildProviderPipeline(string name, ImageProviderOptions options, IImageProviderFactory factory, ImageProviderDescriptor descriptor)
+    {
+        IReadOnlyList<string> keys = options.GetAllApiKeys();
+        IImageGenerator client = factory.Create(new ImageProviderContext(name, options, keys.Count > 0 ? keys[0] : null, _services));
+
+        // Retry, circuit breaker, attempt timeout, rate limiting and key rotation slot in here, in that order.
+        return new ImageGeneratorBuilder(client)
+            .UseCountSplitting(descriptor)
+            .Build(_services);
+    }
+}

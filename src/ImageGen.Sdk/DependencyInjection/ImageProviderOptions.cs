@@ -1,0 +1,59 @@
+namespace ImageGen.Sdk;
+
+/// <summary>Options of one configured provider (<c>ImageGeneration:Providers:{name}</c>).</summary>
+public sealed class ImageProviderOptions
+{
+    /// <summary>Gets or sets the provider type: <c>OpenAI</c>, <c>AzureOpenAI</c> or <c>Local</c> (see <see cref="ImageProviderTypes"/>).</summary>
+    public string? Type { get; set; }
+
+    /// <summary>Gets or sets the API key. Use <see cref="ApiKeys"/> for several keys.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets the API keys (<c>ApiKeys:0</c>, <c>ApiKeys:1</c>, ...); combined with <see cref="ApiKey"/>, duplicates removed.</summary>
+    public IList<string> ApiKeys { get; } = [];
+
+    /// <summary>
+    /// Gets or sets the base URL: an OpenAI-compatible gateway (Cloudflare AI Gateway, Vercel AI Gateway, LiteLLM) for
+    /// <c>OpenAI</c>, the resource endpoint for <c>AzureOpenAI</c>.
+    /// </summary>
+    /// <value>The provider's public endpoint when <see langword="null"/> (required for Azure).</value>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Gets or sets the model used when a request names none.</summary>
+    /// <value>The provider type's default (OpenAI: <c>gpt-image-1</c>).</value>
+    public string? DefaultModel { get; set; }
+
+    /// <summary>Gets or sets the Azure OpenAI deployment name.</summary>
+    public string? Deployment { get; set; }
+
+    /// <summary>Gets or sets the Azure OpenAI <c>api-version</c>.</summary>
+    /// <value><c>2025-04-01-preview</c> (the first that serves gpt-image-1).</value>
+    public string? ApiVersion { get; set; }
+
+    /// <summary>Gets or sets the OpenAI organization id sent as <c>OpenAI-Organization</c>.</summary>
+    public string? Organization { get; set; }
+
+    /// <summary>Gets or sets the OpenAI project id sent as <c>OpenAI-Project</c>.</summary>
+    public string? Project { get; set; }
+
+    /// <summary>Gets every distinct configured key: <see cref="ApiKey"/> first, then <see cref="ApiKeys"/>.</summary>
+    /// <returns>The keys, blank entries skipped.</returns>
+    public IReadOnlyList<string> GetAllApiKeys()
+    {
+        List<string> keys = [];
+        if (!string.IsNullOrWhiteSpace(ApiKey))
+        {
+            keys.Add(ApiKey.Trim());
+        }
+
+        foreach (string key in ApiKeys)
+        {
+            if (!string.IsNullOrWhiteSpace(key) && !keys.Contains(key.Trim(), StringComparer.Ordinal))
+            {
+                keys.Add(key.Trim());
+            }
+        }
+
+        return keys;
+    }
+}

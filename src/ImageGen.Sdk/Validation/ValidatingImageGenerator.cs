@@ -1,0 +1,134 @@
+using System.Globalization;
+
+namespace ImageGen.Sdk.Validation;
+
+/// <summary>
+/// The outermost layer: rejects caller mistakes with <see cref="ArgumentException"/> before any cache look-up or
+/// network call (empty prompt, count outside 1..10, unknown provider, a size or prompt length the model does not
+/// accept). Models the SDK does not know pass through unvalidated, so new models work on day one.
+/// </summary>
+public sealed class ValidatingImageGenerator : DelegatingImageGenerator
+{
+    /// <summary>The largest <see cref="ImageGenerationRequest.Count"/> accepted.</summary>
+    public const int MaxCount = 10;
+
+    private readonly IImageProviderCatalog? _catalog;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="innerGenerator">The generator valid requests go to.</param>
+    /// <param name="catalog">The configured providers, to check provider names and model capabilities; provider-level checks are skipped when <see langword="null"/>.</param>
+    public ValidatingImageGenerator(IImageGenerator innerGenerator, IImageProviderCatalog? catalog = null)
+        : base(innerGenerator)
+    {
+        _catalog = catalog;
+    }
+
+    /// <inheritdoc />
+    public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        Validate(request, _catalog);
+        return base.GenerateAsync(request, cancellationToken);
+    }
+
+    /// <summary>Checks a request; throws on the first mistake.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="catalog">The configured providers, or <see langword="null"/> to skip provider checks.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The request is invalid; the message names the field.</exception>
+    public static void Validate(ImageGenerationRequest request, IImageProviderCatalog? catalog)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Prompt))
+        {
+            throw new ArgumentException("Prompt must not be empty or white space.", $"{nameof(request)}.{nameof(request.Prompt)}");
+        }
+
+        if (request.Count is < 1 or > MaxCount)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Count must be between 1 and {MaxCount}; it was {request.Count}."),
+                $"{nameof(request)}.{nameof(request.Count)}");
+        }
+
+        if (request.MaxRetries is < 0)
+        {
+            throw new ArgumentException("MaxRetries must not be negative.", $"{nameof(request)}.{nameof(request.MaxRetries)}");
+        }
+
+        if (request.AspectRatio is not null && !IsAspectRatio(request.AspectRatio))
+        {
+            throw new ArgumentException($"AspectRatio '{request.AspectRatio}' is not of the form W:H, for example 16:9.", $"{nameof(request)}.{nameof(request.AspectRatio)}");
+        }
+
+        if (request.InputImages is not null)
+        {
+            for (int i = 0; i < request.InputImages.Count; i++)
+            {
+                if (request.InputImages[i] is null)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"InputImages[{i}] is null."), $"{nameof(request)}.{nameof(request.InputImages)}");
+                }
+            }
+        }
+
+        if (request.Mask is not null && request.InputImages is not { Count: > 0 })
+        {
+            throw new ArgumentException("A Mask needs at least one image in InputImages.", $"{nameof(request)}.{nameof(request.Mask)}");
+        }
+
+        if (catalog is null)
+        {
+            return;
+        }
+
+        ImageProviderDescriptor provider = catalog.ResolveProvider(request);
+        ImageModelCapabilities? model = provider.GetModel(request.Model);
+        if (model is null)
+        {
+            return;
+        }
+
+        if (request.Size is { } size && !model.SupportsSize(size))
+        {
+            throw new ArgumentException(
+                $"Size {size} is not supported by {provider.Name} model '{model.Model}'. Supported sizes: {model.DescribeSupportedSizes()}.",
+                $"{nameof(request)}.{nameof(request.Size)}");
+        }
+
+        if (request.AspectRatio is not null && model.SupportedAspectRatios.Count > 0
+            && !model.SupportedAspectRatios.Contains(request.AspectRatio, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"AspectRatio {request.AspectRatio} is not supported by {provider.Name} model '{model.Model}'. Supported: {string.Join(", ", model.SupportedAspectRatios)}.",
+                $"{nameof(request)}.{nameof(request.AspectRatio)}");
+        }
+
+        if (request.Quality is { } quality && model.SupportedQualities.Count > 0 && !model.SupportedQualities.Contains(quality))
+        {
+            throw new ArgumentException(
+                $"Quality '{quality}' is not supported by {provider.Name} model '{model.Model}'. Supported: {string.Join(", ", model.SupportedQualities)}.",
+                $"{nameof(request)}.{nameof(request.Quality)}");
+        }
+
+        if (request.Style is not null && !model.SupportsStyle)
+        {
+            throw new ArgumentException($"{provider.Name} model '{model.Model}' does not take a Style.", $"{nameof(request)}.{nameof(request.Style)}");
+        }
+
+        if (model.MaxPromptLength is int maxLength && request.Prompt.Length > maxLength)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Prompt is {request.Prompt.Length} characters; {provider.Name} model '{model.Model}' accepts at most {maxLength}."),
+                $"{nameof(request)}.{nameof(request.Prompt)}");
+        }
+    }
+
+    private static bool IsAspectRatio(string value)
+    {
+        ReadOnlySpan<char> span = value.AsSpan();
+        int colon = span.IndexOf(':');
+        return colon > 0
+            && int.TryParse(span[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out int w) && w > 0
+            && int.TryParse(span[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int h) && h > 0;
+    }
+}
