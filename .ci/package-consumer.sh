@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Proves the packed library works from a consumer app: the .nupkg carries README, LICENSE and XML docs, and an app
+# that references only the package can register OpenAI against a loopback server, receive exactly the bytes the
+# server sent, and see a provider error as ImageGenerationException of the right Kind.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A unique version, so a package cached by an earlier run is never picked up instead of this build.
+suffix="ci.$(date +%s).$$"
+dotnet pack "$repo/src/ImageGen.Sdk/ImageGen.Sdk.csproj" -c Release -o "$work/feed" --version-suffix "$suffix" -p:VersionSuffix="$suffix" >/dev/null
+nupkg=$(ls "$work"/feed/ImageGen.Sdk.*.nupkg | grep -v '\.snupkg$' | head -1)
+version=$(basename "$nupkg" .nupkg | sed 's/^ImageGen\.Sdk\.//')
+
+listing=$(unzip -l "$nupkg")
+for expected in README.md LICENSE lib/net10.0/ImageGen.Sdk.dll lib/net10.0/ImageGen.Sdk.xml; do
+  if ! grep -q " $expected\$" <<<"$listing"; then
+    echo "package-consumer: $expected missing from $(basename "$nupkg")" >&2
+    exit 1
+  fi
+done
+
+mkdir -p "$work/app"
+# Adds the local feed; the machine's configured sources stay in effect for everything else.
+cat > "$work/app/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="local-feed" value="$work/feed" />
+  </packageSources>
+</configuration>
+XML
+cat > "$work/app/Consumer.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <FrameworkReference Include="Microsoft.AspNetCore.App" />
+    <PackageReference Include="ImageGen.Sdk" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$work/app/Program.cs" <<'CS'
+using ImageGen.Sdk;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+byte[] png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC");
+bool quotaExhausted = false;
+
+WebApplicationBuilder serverBuilder = WebApplication.CreateSlimBuilder();
+serverBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+await using WebApplication server = serverBuilder.Build();
+server.MapPost("/v1/images/generations", (HttpContext context) =>
+{
+    if (context.Request.Headers.Authorization != "Bearer consumer-test-key")
+    {
+        return Results.StatusCode(401);
+    }
+
+    context.Response.Headers["x-request-id"] = "req_consumer";
+    if (quotaExhausted)
+    {
+        return Results.Text("""{"error":{"message":"You exceeded your current quota.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}""", "application/json", statusCode: 429);
+    }
+
+    return Results.Text($$"""{"created":1713833628,"data":[{"b64_json":"{{Convert.ToBase64String(png)}}"}],"usage":{"input_tokens":10,"output_tokens":20,"total_tokens":30}}""", "application/json");
+});
+await server.StartAsync();
+string baseUrl = server.Urls.First() + "/v1";
+
+ServiceCollection services = new();
+services.AddImageGeneration(options => options.Providers["openai"] = new ImageProviderOptions
+{
+    Type = "OpenAI",
+    ApiKey = "consumer-test-key",
+    BaseUrl = baseUrl,
+});
+await using ServiceProvider provider = services.BuildServiceProvider();
+IImageGenerator generator = provider.GetRequiredService<IImageGenerator>();
+
+ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("a red backpack") { Cache = CacheMode.Bypass });
+if (!result.Images[0].Data.Span.SequenceEqual(png) || result.Provider != "openai")
+{
+    Console.Error.WriteLine("consumer: the image bytes differ from what the server sent");
+    return 1;
+}
+
+quotaExhausted = true;
+try
+{
+    await generator.GenerateAsync(new ImageGenerationRequest("another backpack") { Cache = CacheMode.Bypass });
+    Console.Error.WriteLine("consumer: expected an ImageGenerationException");
+    return 1;
+}
+catch (ImageGenerationException ex) when (ex.Kind == ImageGenerationErrorKind.QuotaExceeded && ex.StatusCode == 429 && ex.ProviderRequestId == "req_consumer")
+{
+    if (ex.Message.Contains("consumer-test-key", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine("consumer: the exception message leaks the API key");
+        return 1;
+    }
+}
+
+Console.WriteLine($"consumer: ImageGen.Sdk package OK ({result.Images[0].Data.Length} bytes, provider {result.Provider}, model {result.Model})");
+return 0;
+CS
+
+dotnet run --project "$work/app/Consumer.csproj" -c Release
