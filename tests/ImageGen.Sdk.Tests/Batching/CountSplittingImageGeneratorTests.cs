@@ -24,7 +24,7 @@ public class CountSplittingImageGeneratorTests
             ImageGenerationResult result = new(FakeImageGenerator.CreateResult(request with { Prompt = $"part{index}" }, "p", "one-per-call"))
             {
                 EstimatedCostUsd = 0.04m * index,
-                Usage = new ImageUsage { InputTokens = 10, OutputTokens = 100 * index, TotalTokens = 10 + (100 * index) },
+                Usage = new ImageUsage { InputTokens = 10, InputTextTokens = 6, InputImageTokens = 4, OutputTokens = 100 * index, TotalTokens = 10 + (100 * index) },
                 Attempts = index == 2 ? 2 : 1,
                 Elapsed = TimeSpan.FromSeconds(index),
                 Warnings = ["shared warning", $"warning {index}"],
@@ -51,6 +51,8 @@ public class CountSplittingImageGeneratorTests
             Assert.That(merged.Images, Has.Count.EqualTo(3));
             Assert.That(merged.EstimatedCostUsd, Is.EqualTo(0.24m));
             Assert.That(merged.Usage!.InputTokens, Is.EqualTo(30));
+            Assert.That(merged.Usage.InputTextTokens, Is.EqualTo(18), "the input breakdown survives the merge");
+            Assert.That(merged.Usage.InputImageTokens, Is.EqualTo(12));
             Assert.That(merged.Usage.OutputTokens, Is.EqualTo(600));
             Assert.That(merged.Usage.TotalTokens, Is.EqualTo(630));
             Assert.That(merged.Attempts, Is.EqualTo(4));
@@ -70,6 +72,19 @@ public class CountSplittingImageGeneratorTests
 
         Assert.That(inner.Requests.Select(r => r.Count).Order(), Is.EqualTo(new[] { 2, 4, 4 }));
         Assert.That(result.Images, Has.Count.EqualTo(10));
+    }
+
+    [Test]
+    public async Task Seeded_parts_get_consecutive_seeds_so_they_do_not_repeat_one_image()
+    {
+        FakeImageGenerator inner = new("p");
+        CountSplittingImageGenerator generator = new(inner, Provider);
+
+        await generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "four-per-call", Count = 10, Seed = 100 });
+        await generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "four-per-call", Count = 5 });
+
+        Assert.That(inner.Requests.Take(3).Select(r => (r.Seed, r.Count)).OrderBy(p => p.Seed), Is.EqualTo(new (long?, int)[] { (100, 4), (104, 4), (108, 2) }));
+        Assert.That(inner.Requests.Skip(3).Select(r => r.Seed), Has.All.Null, "unseeded requests stay unseeded");
     }
 
     [Test]
