@@ -9,7 +9,7 @@ namespace ImageGen.Sdk.Providers.Local;
 /// <summary>
 /// An offline <see cref="IImageGenerator"/> that draws abstract placeholder PNGs (gradients, bands, discs) whose
 /// composition and colours derive from a SHA-256 hash of the request: the same request always yields the same
-/// bytes, on every machine, and different prompts or seeds yield visibly different images.
+/// bytes (the same pixels on every platform), and different prompts or seeds yield visibly different images.
 /// </summary>
 /// <remarks>
 /// <para>

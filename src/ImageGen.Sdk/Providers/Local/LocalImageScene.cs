@@ -9,7 +9,7 @@ namespace ImageGen.Sdk.Providers.Local;
 /// <remarks>
 /// Shapes are placed in coordinates relative to the image, so the same hash draws the same composition at any size.
 /// Per-pixel work uses only IEEE-754 additions, multiplications, divisions and square roots (no trigonometry, no
-/// fused multiply-add), which every .NET platform rounds identically, so the bytes are the same on every machine.
+/// fused multiply-add), which every .NET platform rounds identically, so the pixels are the same on every machine.
 /// One scene renders one image; it is not shared between threads.
 /// </remarks>
 internal sealed class LocalImageScene

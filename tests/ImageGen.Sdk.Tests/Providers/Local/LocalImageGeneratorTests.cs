@@ -64,6 +64,18 @@ public class LocalImageGeneratorTests
     }
 
     [Test]
+    public async Task Pixels_of_a_known_request_match_the_recorded_v1_drawing()
+    {
+        // Stored snapshots of Local output rely on the drawing not changing silently; if this fails on purpose, bump
+        // the hash domain version, update this value and say so in the CHANGELOG.
+        ImageGenerationResult result = await new LocalImageGenerator().GenerateAsync(new ImageGenerationRequest("golden") { Size = Small, Seed = 1 });
+
+        byte[] pixels = PngFile.Parse(result.Images[0].Data.Span).DecodePixels();
+
+        Assert.That(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(pixels)), Is.EqualTo("837997A604C8E2B042737D0C98537E4CFAC283AE71AF444FD74F65031C47E17D"));
+    }
+
+    [Test]
     public async Task Concurrent_calls_on_one_instance_give_identical_bytes()
     {
         LocalImageGenerator generator = new();
