@@ -32,6 +32,11 @@ try
     Console.WriteLine($"size     : {image.Width?.ToString() ?? "?"}x{image.Height?.ToString() ?? "?"} ({image.Data.Length:N0} bytes, {image.MediaType})");
     Console.WriteLine($"elapsed  : {stopwatch.Elapsed.TotalMilliseconds:N0} ms");
     Console.WriteLine($"saved to : {path}");
+    if (host.Services.GetRequiredService<IImageProviderCatalog>().Find(result.Provider)?.ProviderType == ImageProviderTypes.Local)
+    {
+        Console.WriteLine("hint     : this is an offline placeholder from the Local provider; set OPENAI_API_KEY to use OpenAI");
+    }
+
     return 0;
 }
 catch (ImageGenerationException ex)

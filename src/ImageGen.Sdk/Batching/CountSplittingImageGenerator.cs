@@ -38,7 +38,9 @@ public sealed class CountSplittingImageGenerator : DelegatingImageGenerator
         List<Task<ImageGenerationResult>> parts = [];
         for (int remaining = request.Count; remaining > 0; remaining -= perCall)
         {
-            ImageGenerationRequest part = request with { Count = Math.Min(perCall, remaining) };
+            // A seeded request must not yield identical parts: each part starts at the seed of its first image.
+            long? seed = request.Seed is long first ? unchecked(first + (request.Count - remaining)) : null;
+            ImageGenerationRequest part = request with { Count = Math.Min(perCall, remaining), Seed = seed };
             parts.Add(GeneratePartAsync(part, linked));
         }
 
@@ -66,7 +68,7 @@ public sealed class CountSplittingImageGenerator : DelegatingImageGenerator
         List<GeneratedImage> images = [];
         List<string> warnings = [];
         decimal? cost = null;
-        long? input = null, output = null, total = null;
+        long? input = null, inputText = null, inputImage = null, output = null, total = null;
         int attempts = 0;
         TimeSpan elapsed = TimeSpan.Zero;
         foreach (ImageGenerationResult result in results)
@@ -75,6 +77,8 @@ public sealed class CountSplittingImageGenerator : DelegatingImageGenerator
             warnings.AddRange(result.Warnings);
             cost = Add(cost, result.EstimatedCostUsd);
             input = AddTokens(input, result.Usage?.InputTokens);
+            inputText = AddTokens(inputText, result.Usage?.InputTextTokens);
+            inputImage = AddTokens(inputImage, result.Usage?.InputImageTokens);
             output = AddTokens(output, result.Usage?.OutputTokens);
             total = AddTokens(total, result.Usage?.TotalTokens);
             attempts += result.Attempts;
@@ -86,7 +90,9 @@ public sealed class CountSplittingImageGenerator : DelegatingImageGenerator
             Images = images,
             Warnings = warnings.Distinct(StringComparer.Ordinal).ToList(),
             EstimatedCostUsd = cost,
-            Usage = input is null && output is null && total is null ? null : new ImageUsage { InputTokens = input, OutputTokens = output, TotalTokens = total },
+            Usage = input is null && inputText is null && inputImage is null && output is null && total is null
+                ? null
+                : new ImageUsage { InputTokens = input, InputTextTokens = inputText, InputImageTokens = inputImage, OutputTokens = output, TotalTokens = total },
             Attempts = attempts,
             Elapsed = elapsed,
         };

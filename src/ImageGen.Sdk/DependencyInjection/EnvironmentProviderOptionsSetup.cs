@@ -12,6 +12,7 @@ internal sealed partial class EnvironmentProviderOptionsSetup : IPostConfigureOp
 {
     private readonly Func<string, string?> _getVariable;
     private readonly ILogger _logger;
+    private int _warnedLocalFallback;
 
     public EnvironmentProviderOptionsSetup(ILogger<EnvironmentProviderOptionsSetup> logger)
         : this(Environment.GetEnvironmentVariable, logger)
@@ -44,8 +45,13 @@ internal sealed partial class EnvironmentProviderOptionsSetup : IPostConfigureOp
             options.DefaultProvider ??= LocalFallbackName;
             options.UsedLocalFallback = true;
 
-            // Options are validated at start-up (ValidateOnStart), so this warning appears when the app boots.
-            LogLocalFallback(_logger);
+            // Options are validated at start-up (ValidateOnStart), so this warning appears when the app boots. The
+            // options are built more than once (IOptionsMonitor for start-up validation, IOptions for the stack), so
+            // warn only the first time.
+            if (Interlocked.Exchange(ref _warnedLocalFallback, 1) == 0)
+            {
+                LogLocalFallback(_logger);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using ImageGen.Sdk;
 using ImageGen.Sdk.DependencyInjection;
 using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Providers.Local;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -78,6 +79,7 @@ public static class ImageGenerationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageGenerationOptions>, ImageGenerationOptionsValidator>());
 
         // Built-in provider types register their factories here.
+        builder.AddProviderFactory<LocalImageProviderFactory>();
 
         services.TryAddSingleton<ImageGenerationStack>();
         services.TryAddSingleton<IImageProviderCatalog>(sp => sp.GetRequiredService<ImageGenerationStack>().Catalog);

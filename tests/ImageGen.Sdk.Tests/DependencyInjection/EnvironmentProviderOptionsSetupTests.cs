@@ -1,0 +1,131 @@
+using ImageGen.Sdk.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ImageGen.Sdk.Tests.DependencyInjection;
+
+public class EnvironmentProviderOptionsSetupTests
+{
+    [Test]
+    public void OPENAI_API_KEY_adds_an_OpenAI_provider_with_the_optional_base_url()
+    {
+        ImageGenerationOptions options = Run(new() { ["OPENAI_API_KEY"] = "sk-env", ["OPENAI_BASE_URL"] = "http://127.0.0.1:4000/v1" });
+
+        ImageProviderOptions openai = options.Providers["openai"];
+        Assert.That((openai.Type, openai.ApiKey, openai.BaseUrl), Is.EqualTo((ImageProviderTypes.OpenAI, "sk-env", "http://127.0.0.1:4000/v1")));
+        Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "openai" }));
+        Assert.That(options.UsedLocalFallback, Is.False);
+    }
+
+    [Test]
+    public void OPENAI_API_KEY_without_base_url_leaves_the_default_endpoint()
+    {
+        ImageGenerationOptions options = Run(new() { ["OPENAI_API_KEY"] = " sk-env " });
+
+        Assert.That(options.Providers["openai"].ApiKey, Is.EqualTo("sk-env"));
+        Assert.That(options.Providers["openai"].BaseUrl, Is.Null);
+    }
+
+    [Test]
+    public void Azure_key_and_endpoint_add_an_AzureOpenAI_provider()
+    {
+        ImageGenerationOptions options = Run(new()
+        {
+            ["AZURE_OPENAI_API_KEY"] = "az-key",
+            ["AZURE_OPENAI_ENDPOINT"] = "https://res.openai.azure.com",
+            ["AZURE_OPENAI_DEPLOYMENT"] = "gpt-image-1",
+            ["AZURE_OPENAI_API_VERSION"] = "2025-04-01-preview",
+        });
+
+        ImageProviderOptions azure = options.Providers["azure"];
+        Assert.Multiple(() =>
+        {
+            Assert.That(azure.Type, Is.EqualTo(ImageProviderTypes.AzureOpenAI));
+            Assert.That(azure.ApiKey, Is.EqualTo("az-key"));
+            Assert.That(azure.BaseUrl, Is.EqualTo("https://res.openai.azure.com"));
+            Assert.That(azure.Deployment, Is.EqualTo("gpt-image-1"));
+            Assert.That(azure.ApiVersion, Is.EqualTo("2025-04-01-preview"));
+        });
+    }
+
+    [Test]
+    public void Azure_key_without_endpoint_is_not_enough()
+    {
+        ImageGenerationOptions options = Run(new() { ["AZURE_OPENAI_API_KEY"] = "az-key" });
+
+        Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "local" }));
+        Assert.That(options.UsedLocalFallback, Is.True);
+    }
+
+    [Test]
+    public void Both_sets_of_variables_add_both_providers()
+    {
+        ImageGenerationOptions options = Run(new()
+        {
+            ["OPENAI_API_KEY"] = "sk-env",
+            ["AZURE_OPENAI_API_KEY"] = "az-key",
+            ["AZURE_OPENAI_ENDPOINT"] = "https://res.openai.azure.com",
+        });
+
+        Assert.That(options.Providers.Keys, Is.EquivalentTo(new[] { "openai", "azure" }));
+    }
+
+    [Test]
+    public void No_variables_fall_back_to_Local_as_default_with_one_warning()
+    {
+        CapturingLoggerProvider logs = new();
+        using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        EnvironmentProviderOptionsSetup setup = new(_ => "   ", factory.CreateLogger("test"));
+        ImageGenerationOptions first = new();
+        ImageGenerationOptions second = new();
+
+        setup.PostConfigure(null, first);
+        setup.PostConfigure(null, second);
+
+        Assert.That(first.Providers["local"].Type, Is.EqualTo(ImageProviderTypes.Local));
+        Assert.That(first.DefaultProvider, Is.EqualTo("local"));
+        Assert.That(first.UsedLocalFallback, Is.True);
+        Assert.That(second.Providers.Keys, Is.EqualTo(new[] { "local" }));
+        Assert.That(logs.Entries.Count(e => e.Level == LogLevel.Warning), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Configured_providers_win_over_variables()
+    {
+        ImageGenerationOptions options = new();
+        options.Providers["mine"] = new ImageProviderOptions { Type = "Local" };
+
+        new EnvironmentProviderOptionsSetup(_ => "sk-env").PostConfigure(null, options);
+
+        Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "mine" }));
+        Assert.That(options.UsedLocalFallback, Is.False);
+    }
+
+    [Test]
+    public void UseEnvironmentVariables_false_ignores_variables()
+    {
+        ImageGenerationOptions options = new() { UseEnvironmentVariables = false };
+
+        new EnvironmentProviderOptionsSetup(_ => "sk-env").PostConfigure(null, options);
+
+        Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "local" }));
+    }
+
+    [Test]
+    public void The_key_never_reaches_the_log()
+    {
+        CapturingLoggerProvider logs = new();
+        using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        Dictionary<string, string?> variables = new() { ["OPENAI_API_KEY"] = "sk-very-secret" };
+
+        new EnvironmentProviderOptionsSetup(n => variables.GetValueOrDefault(n), factory.CreateLogger("test")).PostConfigure(null, new ImageGenerationOptions());
+
+        Assert.That(logs.Entries.Select(e => e.Message), Has.None.Contain("sk-very-secret"));
+    }
+
+    private static ImageGenerationOptions Run(Dictionary<string, string?> variables)
+    {
+        ImageGenerationOptions options = new();
+        new EnvironmentProviderOptionsSetup(name => variables.GetValueOrDefault(name)).PostConfigure(null, options);
+        return options;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using ImageGen.Sdk.Providers;
+
+namespace ImageGen.Sdk.Tests.DependencyInjection;
+
+/// <summary>
+/// A provider type that needs an API key (like OpenAI), for DI and validation tests that must not depend on a real
+/// provider. Its clients are <see cref="FakeImageGenerator"/>s named after the configured provider.
+/// </summary>
+public sealed class KeyRequiringProviderFactory : IImageProviderFactory
+{
+    public const string TypeName = "KeyRequiring";
+
+    public const string Model = "keyed-model";
+
+    /// <summary>Gets the contexts clients were created with, by provider name.</summary>
+    public static ConcurrentDictionary<string, ImageProviderContext> Created { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string ProviderType => TypeName;
+
+    public bool RequiresApiKey => true;
+
+    public void Validate(string name, ImageProviderOptions options, ICollection<string> errors)
+    {
+        if (options.Deployment == "invalid")
+        {
+            errors.Add($"ImageGeneration:Providers:{name}:Deployment is invalid.");
+        }
+    }
+
+    public ImageProviderDescriptor Describe(string name, ImageProviderOptions options)
+        => new(name, TypeName, options.DefaultModel ?? Model, [new ImageModelCapabilities(Model) { MaxImagesPerCall = 1 }]);
+
+    public IImageGenerator Create(ImageProviderContext context)
+    {
+        Created[context.Name] = context;
+        return new FakeImageGenerator(context.Name, context.Options.DefaultModel ?? Model);
+    }
+}
