@@ -52,6 +52,13 @@ public static class Clock
         Assert.That(condition(), Is.True, describe?.Invoke() ?? "condition never held");
     }
 
+    /// <summary>Awaits a call, failing (instead of hanging) when a bug leaves it waiting forever.</summary>
+    public static async Task<T> Completed<T>(Task<T> task)
+    {
+        await WaitUntilAsync(() => task.IsCompleted, () => "the call never completed");
+        return await task;
+    }
+
     /// <summary>A handler that never answers until its token is cancelled (a hung provider).</summary>
     public static async Task<ImageGenerationResult> HangAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
     {

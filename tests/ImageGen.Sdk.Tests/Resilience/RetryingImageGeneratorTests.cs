@@ -32,7 +32,7 @@ public class RetryingImageGeneratorTests
         Assert.That(_fake.CallCount, Is.EqualTo(1), "retried before the provider's delay elapsed");
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        ImageGenerationResult result = await call;
+        ImageGenerationResult result = await Clock.Completed(call);
         Assert.That(_fake.CallCount, Is.EqualTo(2));
         Assert.That(result.Attempts, Is.EqualTo(2));
         Assert.That(_logger.RetryDelays(), Is.EqualTo(new[] { retryAfter }));
@@ -46,7 +46,7 @@ public class RetryingImageGeneratorTests
 
         await _time.WaitForTimersAsync(2);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.That((await call).Attempts, Is.EqualTo(2));
+        Assert.That((await Clock.Completed(call)).Attempts, Is.EqualTo(2));
         Assert.That(_logger.RetryDelays(), Is.EqualTo(new[] { TimeSpan.FromSeconds(1) }));
     }
 
@@ -74,7 +74,7 @@ public class RetryingImageGeneratorTests
             }
         }
 
-        Assert.That((await call).Attempts, Is.EqualTo(7));
+        Assert.That((await Clock.Completed(call)).Attempts, Is.EqualTo(7));
         double[] nominal = [1, 2, 4, 8, 10, 10];
         List<TimeSpan> delays = _logger.RetryDelays();
         Assert.That(delays, Has.Count.EqualTo(6));
@@ -138,7 +138,7 @@ public class RetryingImageGeneratorTests
         Task<ImageGenerationResult> call = Create(new RetryOptions { UseJitter = false }).GenerateAsync(Request);
         await _time.WaitForTimersAsync(2);
         _time.Advance(TimeSpan.FromSeconds(1));
-        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => call);
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
         Assert.That(thrown!.StatusCode, Is.EqualTo(503));
         Assert.That(_fake.CallCount, Is.EqualTo(2));
     }
@@ -171,7 +171,7 @@ public class RetryingImageGeneratorTests
             _time.Advance(TimeSpan.FromSeconds(2));
         }
 
-        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => call);
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
         Assert.That(_fake.CallCount, Is.EqualTo(3));
         Assert.That(TransientFailures.GetAttempts(thrown!), Is.EqualTo(3));
         Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain("attempt 3/3 failed: ServerError; giving up (no retries left)"));
@@ -186,7 +186,7 @@ public class RetryingImageGeneratorTests
         await _time.WaitForTimersAsync(2);
 
         await cts.CancelAsync();
-        Assert.That(async () => await call, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await Clock.Completed(call), Throws.InstanceOf<OperationCanceledException>());
         _time.Advance(TimeSpan.FromMinutes(10));
         await Task.Yield();
         Assert.That(_fake.CallCount, Is.EqualTo(1));
@@ -202,7 +202,7 @@ public class RetryingImageGeneratorTests
         await _time.WaitForTimersAsync(1);
         _time.Advance(TimeSpan.FromSeconds(90));
 
-        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => call);
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
         Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Timeout));
         Assert.That(thrown.Provider, Is.EqualTo("p"));
         Assert.That(thrown.Message, Does.Contain("total timeout"));
@@ -245,7 +245,7 @@ public class RetryingImageGeneratorTests
         await _time.WaitForTimersAsync(2); // total + backoff
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        ImageGenerationResult result = await call;
+        ImageGenerationResult result = await Clock.Completed(call);
         Assert.That(result.Attempts, Is.EqualTo(2));
         Assert.That(_logger.Messages(LogLevel.Information).First(), Does.Contain("attempt 1/4 failed: Timeout; retrying in 1000 ms"));
     }
@@ -259,7 +259,7 @@ public class RetryingImageGeneratorTests
         await _time.WaitForTimersAsync(2);
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => call);
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
         Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Network));
         Assert.That(thrown.InnerException, Is.TypeOf<IOException>());
         Assert.That(_fake.CallCount, Is.EqualTo(2));
@@ -278,7 +278,7 @@ public class RetryingImageGeneratorTests
         await _time.WaitForTimersAsync(2);
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        ImageGenerationResult result = await call;
+        ImageGenerationResult result = await Clock.Completed(call);
         Assert.That(result.Attempts, Is.EqualTo(3));
         Assert.That(_logger.Messages(LogLevel.Information), Is.EqualTo(new[]
         {
