@@ -127,6 +127,20 @@ public class ResilienceCompositionTests
     }
 
     [Test]
+    public async Task Fallback_also_accepts_a_plain_list_of_provider_names()
+    {
+        using ServiceProvider sp = Build(new()
+        {
+            ["ImageGeneration:Fallback:0"] = "a",
+            ["ImageGeneration:Fallback:1"] = "b",
+        });
+        Assert.That(sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value.Fallback.Providers, Is.EqualTo(new[] { "a", "b" }));
+        _factory.Client("a").Handler = (_, _) => throw new ImageGenerationException(ImageGenerationErrorKind.Unavailable, "down");
+        ImageGenerationResult result = await sp.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a fox") { MaxRetries = 0 });
+        Assert.That(result.Provider, Is.EqualTo("b"));
+    }
+
+    [Test]
     public void Invalid_options_fail_at_start_up_naming_the_key()
     {
         using ServiceProvider sp = Build(new()
