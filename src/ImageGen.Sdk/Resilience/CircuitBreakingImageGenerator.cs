@@ -12,7 +12,9 @@ namespace ImageGen.Sdk.Resilience;
 /// <see cref="CircuitBreakerOptions"/> for the thresholds and why the defaults fit image generation.
 /// </summary>
 /// <remarks>It sits inside retry, so every attempt counts. Transient failures (as retry judges them) count as
-/// failures; other outcomes, including caller mistakes and refusals, say the provider is healthy.</remarks>
+/// failures; other outcomes, including caller mistakes and refusals, say the provider is healthy. Refusals of the
+/// local rate limiter and key rotation below it (rate limited or unavailable without an HTTP status) do not count:
+/// they never reached the provider.</remarks>
 public sealed partial class CircuitBreakingImageGenerator : DelegatingImageGenerator
 {
     private readonly string? _provider;
@@ -54,7 +56,7 @@ public sealed partial class CircuitBreakingImageGenerator : DelegatingImageGener
                 StateProvider = _state,
                 ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } e
                     && !args.Context.CancellationToken.IsCancellationRequested
-                    && TransientFailures.IsTransient(e)),
+                    && TransientFailures.CountsAgainstCircuit(e)),
                 OnOpened = args =>
                 {
                     Interlocked.Exchange(ref _halfOpenAtTicks, (_timeProvider.GetUtcNow() + args.BreakDuration).UtcTicks);

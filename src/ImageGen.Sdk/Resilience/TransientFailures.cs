@@ -34,6 +34,15 @@ internal static class TransientFailures
         _ => false,
     };
 
+    /// <summary>Gets whether a failure says the provider is unhealthy, for the circuit breaker.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <returns><see langword="true"/> for transient failures, except refusals of the local layers below the breaker
+    /// (rate limiter, key rotation): a <see cref="ImageGenerationErrorKind.RateLimited"/> or
+    /// <see cref="ImageGenerationErrorKind.Unavailable"/> without an HTTP status never reached the provider.</returns>
+    public static bool CountsAgainstCircuit(Exception exception)
+        => IsTransient(exception)
+            && exception is not ImageGenerationException { StatusCode: null, Kind: ImageGenerationErrorKind.RateLimited or ImageGenerationErrorKind.Unavailable };
+
     /// <summary>Gets whether the failure is an open circuit, which retry must not wait out.</summary>
     /// <param name="exception">The failure.</param>
     /// <returns><see langword="true"/> when a circuit breaker rejected the call.</returns>

@@ -92,6 +92,23 @@ public class CircuitBreakingImageGeneratorTests
     }
 
     [Test]
+    public async Task Local_limiter_refusals_do_not_open_it_but_provider_429s_do()
+    {
+        CircuitBreakingImageGenerator breaker = Create();
+        await FailTimesAsync(breaker, 6, ImageGenerationErrorKind.RateLimited); // no status: a local limiter refused
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Closed));
+
+        // The six refusals counted as successes, so seven provider 429s pass the 0.5 ratio.
+        for (int i = 0; i < 7; i++)
+        {
+            _fake.ThenFail(ImageGenerationErrorKind.RateLimited, status: 429);
+            Assert.ThrowsAsync<ImageGenerationException>(() => breaker.GenerateAsync(new ImageGenerationRequest("x")));
+        }
+
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Open));
+    }
+
+    [Test]
     public async Task Failures_below_the_ratio_keep_it_closed()
     {
         CircuitBreakingImageGenerator breaker = Create();
