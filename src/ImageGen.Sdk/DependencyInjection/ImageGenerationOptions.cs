@@ -27,6 +27,20 @@ public sealed class ImageGenerationOptions
     /// <value>64 MiB.</value>
     public long MaxDownloadBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Gets or sets the retry and timeout options of every provider (<c>ImageGeneration:Retry</c>);
+    /// <c>Providers:{name}:Retry</c> overrides them per provider.</summary>
+    /// <value>3 retries, exponential backoff from 1 s with jitter, Retry-After honoured up to 2 min, 60 s per attempt, 5 min in total.</value>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>Gets or sets the circuit breaker options of every provider (<c>ImageGeneration:CircuitBreaker</c>);
+    /// <c>Providers:{name}:CircuitBreaker</c> overrides them per provider.</summary>
+    /// <value>Enabled; opens at a 0.5 failure ratio over at least 10 attempts in 60 s, for 30 s.</value>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>Gets or sets the cross-provider fallback (<c>ImageGeneration:Fallback</c>).</summary>
+    /// <value>Off (no providers listed).</value>
+    public FallbackOptions Fallback { get; set; } = new();
+
     /// <summary>Gets or sets a value indicating whether no provider was configured and the Local provider was added.</summary>
     internal bool UsedLocalFallback { get; set; }
 }

@@ -1,4 +1,5 @@
 using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace ImageGen.Sdk.DependencyInjection;
@@ -32,6 +33,8 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             errors.Add($"{Root}:MaxDownloadBytes must be positive.");
         }
 
+        ResilienceOptionsValidation.Validate(options, errors);
+
         foreach ((string providerName, ImageProviderOptions provider) in options.Providers)
         {
             string path = $"{Root}:Providers:{providerName}";
@@ -59,6 +62,7 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             }
 
             factory.Validate(providerName, provider, errors);
+            ResilienceOptionsValidation.ValidateProvider(path, provider, options, errors);
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -2,6 +2,7 @@ using ImageGen.Sdk;
 using ImageGen.Sdk.DependencyInjection;
 using ImageGen.Sdk.Providers;
 using ImageGen.Sdk.Providers.Local;
+using ImageGen.Sdk.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -77,6 +78,7 @@ public static class ImageGenerationServiceCollectionExtensions
         services.AddOptions<ImageGenerationOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ImageGenerationOptions>, EnvironmentProviderOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageGenerationOptions>, ImageGenerationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ImageGenerationOptions>, FallbackListOptionsSetup>());
 
         // Built-in provider types register their factories here.
         builder.AddProviderFactory<LocalImageProviderFactory>();

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Resilience;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ImageGen.Sdk.DependencyInjection;
@@ -59,7 +61,7 @@ internal sealed class ImageGenerationStack
     /// <summary>The request path shared by all providers: validation → custom layers → cache → routing/fallback.</summary>
     private IImageGenerator BuildStack(ImageGenerationOptions options, ImageGenerationBuilder builder, Dictionary<string, IImageGenerator> pipelines)
     {
-        ImageGeneratorBuilder stack = new ImageGeneratorBuilder(new ProviderRoutingImageGenerator(Catalog, pipelines))
+        ImageGeneratorBuilder stack = new ImageGeneratorBuilder(WithFallback(options.Fallback, new ProviderRoutingImageGenerator(Catalog, pipelines)))
             .UseValidation(Catalog);
         foreach (Func<IImageGenerator, IServiceProvider, IImageGenerator> layer in builder.Layers)
         {
@@ -77,9 +79,36 @@ internal sealed class ImageGenerationStack
         IReadOnlyList<string> keys = options.GetAllApiKeys();
         IImageGenerator client = factory.Create(new ImageProviderContext(name, options, keys.Count > 0 ? keys[0] : null, _services));
 
+        RetryOptions retry = EffectiveRetry(options);
+
         // Retry, circuit breaker, attempt timeout, rate limiting and key rotation slot in here, in that order.
         return new ImageGeneratorBuilder(client)
             .UseCountSplitting(descriptor)
+            .UseRetry(retry, name)
+            .UseCircuitBreaker(EffectiveCircuitBreaker(options), name)
+            .UseAttemptTimeout(retry.AttemptTimeout, name)
             .Build(_services);
     }
+
+    /// <summary>Routes through <see cref="FallbackImageGenerator"/> when <c>ImageGeneration:Fallback</c> lists providers.</summary>
+    private IImageGenerator WithFallback(FallbackOptions fallback, IImageGenerator router) => fallback.Providers.Count == 0
+        ? router
+        : new FallbackImageGenerator(router, Catalog, fallback, (_services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<FallbackImageGenerator>());
+
+    /// <summary>A provider's retry options: its <c>Providers:{name}:Retry</c> overrides over <c>ImageGeneration:Retry</c>.</summary>
+    private RetryOptions EffectiveRetry(ImageProviderOptions provider)
+    {
+        RetryOptions global = GlobalOptions.Retry;
+        return provider.Retry?.InheritFrom(global) ?? global;
+    }
+
+    /// <summary>A provider's circuit breaker options: its overrides over <c>ImageGeneration:CircuitBreaker</c>.</summary>
+    private CircuitBreakerOptions EffectiveCircuitBreaker(ImageProviderOptions provider)
+    {
+        CircuitBreakerOptions global = GlobalOptions.CircuitBreaker;
+        return provider.CircuitBreaker?.InheritFrom(global) ?? global;
+    }
+
+    // Read from the services (the same singleton options the constructor got) so the constructor stays untouched.
+    private ImageGenerationOptions GlobalOptions => ((IOptions<ImageGenerationOptions>)_services.GetService(typeof(IOptions<ImageGenerationOptions>))!).Value;
 }

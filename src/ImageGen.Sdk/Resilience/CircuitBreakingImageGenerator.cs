@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace ImageGen.Sdk.Resilience;
+
+/// <summary>
+/// One provider's circuit breaker (Polly.Core): after too many transient failures it fails calls at once with
+/// <see cref="ImageGenerationErrorKind.Unavailable"/> and <see cref="ImageGenerationException.RetryAfter"/> = the time
+/// until a probe is let through, so retry stops and fallback moves to the next provider. See
+/// <see cref="CircuitBreakerOptions"/> for the thresholds and why the defaults fit image generation.
+/// </summary>
+/// <remarks>It sits inside retry, so every attempt counts. Transient failures (as retry judges them) count as
+/// failures; other outcomes, including caller mistakes and refusals, say the provider is healthy. Refusals of the
+/// local rate limiter and key rotation below it (rate limited or unavailable without an HTTP status) do not count:
+/// they never reached the provider.</remarks>
+public sealed partial class CircuitBreakingImageGenerator : DelegatingImageGenerator
+{
+    private readonly string? _provider;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<ImageGenerationResult> _pipeline;
+    private readonly CircuitBreakerStateProvider _state = new();
+    private long _halfOpenAtTicks;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="innerGenerator">The provider pipeline below (attempt timeout, client).</param>
+    /// <param name="options">The effective circuit breaker options of this provider.</param>
+    /// <param name="provider">The provider name, for logs and errors.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> are out of range.</exception>
+    public CircuitBreakingImageGenerator(IImageGenerator innerGenerator, CircuitBreakerOptions options, string? provider = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+        : base(innerGenerator)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> errors = [];
+        options.Validate(nameof(CircuitBreakerOptions), errors);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        _provider = provider;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _pipeline = new ResiliencePipelineBuilder<ImageGenerationResult> { TimeProvider = _timeProvider, Name = "ImageGen.CircuitBreaker", InstanceName = provider }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ImageGenerationResult>
+            {
+                FailureRatio = options.FailureRatio,
+                MinimumThroughput = options.MinimumThroughput,
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
+                StateProvider = _state,
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } e
+                    && !args.Context.CancellationToken.IsCancellationRequested
+                    && TransientFailures.CountsAgainstCircuit(e)),
+                OnOpened = args =>
+                {
+                    Interlocked.Exchange(ref _halfOpenAtTicks, (_timeProvider.GetUtcNow() + args.BreakDuration).UtcTicks);
+                    LogOpened(_logger, ProviderName, (long)args.BreakDuration.TotalMilliseconds);
+                    return default;
+                },
+                OnHalfOpened = _ =>
+                {
+                    LogHalfOpened(_logger, ProviderName);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    LogClosed(_logger, ProviderName);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>Gets whether the circuit is closed (calls flow), open (calls fail at once) or half-open (one probe).</summary>
+    internal CircuitState State => _state.CircuitState;
+
+    private string ProviderName => _provider ?? "(unnamed)";
+
+    /// <inheritdoc />
+    public override async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        Outcome<ImageGenerationResult> outcome;
+        try
+        {
+            outcome = await _pipeline.ExecuteOutcomeAsync(
+                static async (ctx, s) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await s.Inner.GenerateAsync(s.Request, ctx.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception exception)
+                    {
+                        return Outcome.FromException<ImageGenerationResult>(exception);
+                    }
+                },
+                context,
+                (Inner: InnerGenerator, Request: request)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        if (outcome.Exception is BrokenCircuitException broken)
+        {
+            throw CreateOpenCircuitException(broken);
+        }
+
+        outcome.ThrowIfException();
+        return outcome.Result!;
+    }
+
+    private ImageGenerationException CreateOpenCircuitException(BrokenCircuitException broken)
+    {
+        TimeSpan retryAfter = broken.RetryAfter
+            ?? new DateTimeOffset(Interlocked.Read(ref _halfOpenAtTicks), TimeSpan.Zero) - _timeProvider.GetUtcNow();
+        if (retryAfter < TimeSpan.Zero)
+        {
+            retryAfter = TimeSpan.Zero;
+        }
+
+        ImageGenerationException exception = new(
+            ImageGenerationErrorKind.Unavailable,
+            $"Provider '{ProviderName}' is unavailable: its circuit is open after repeated failures; it will be tried again in {Math.Ceiling(retryAfter.TotalSeconds)} s.")
+        {
+            Provider = _provider,
+            RetryAfter = retryAfter,
+        };
+        exception.Data[TransientFailures.CircuitOpenDataKey] = true;
+        return exception;
+    }
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning,
+        Message = "Circuit of image provider {Provider} opened after repeated failures; calls fail at once for {BreakMs} ms")]
+    private static partial void LogOpened(ILogger logger, string provider, long breakMs);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information,
+        Message = "Circuit of image provider {Provider} is half-open; the next call probes it")]
+    private static partial void LogHalfOpened(ILogger logger, string provider);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information,
+        Message = "Circuit of image provider {Provider} closed; calls flow again")]
+    private static partial void LogClosed(ILogger logger, string provider);
+}

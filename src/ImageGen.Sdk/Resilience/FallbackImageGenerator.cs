@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageGen.Sdk.Resilience;
+
+/// <summary>
+/// Cross-provider fallback: sends a request to its provider and, when that fails after its own retries with a kind
+/// in <see cref="FallbackOptions.On"/>, to the next provider of <see cref="FallbackOptions.Providers"/>, with the
+/// request adapted to what that provider's model accepts. The inner generator routes by
+/// <see cref="ImageGenerationRequest.Provider"/> (the provider router of <c>AddImageGeneration()</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Adaptation, each step noted in <see cref="ImageGenerationResult.Warnings"/>: the model becomes the one
+/// <see cref="FallbackOptions.ModelMap"/> names for the provider, else the provider's default; an unsupported size
+/// becomes the nearest supported one (closest aspect ratio, then closest area); an unsupported aspect ratio the
+/// nearest supported ratio; an unsupported style or quality is dropped. The result names the provider that served it.
+/// </para>
+/// <para>
+/// A request that names a provider stays on it unless it sets <see cref="ImageGenerationRequest.AllowFallback"/> or
+/// <see cref="FallbackOptions.AllowExplicitProvider"/> is set. When every provider fails, the last provider's
+/// exception is thrown (it says why the last resort failed; each earlier failure is logged at Warning). Failures
+/// outside <see cref="FallbackOptions.On"/> (a refused prompt, a bad request) and the caller's cancellation are
+/// thrown at once: another provider would refuse or be cancelled too.
+/// </para>
+/// </remarks>
+public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
+{
+    private readonly IImageProviderCatalog _catalog;
+    private readonly FallbackOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="innerGenerator">Routes each request to the pipeline of the provider it names.</param>
+    /// <param name="catalog">The configured providers and their capabilities.</param>
+    /// <param name="options">The fallback order and rules.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A listed provider is not in <paramref name="catalog"/>.</exception>
+    public FallbackImageGenerator(IImageGenerator innerGenerator, IImageProviderCatalog catalog, FallbackOptions options, ILogger? logger = null)
+        : base(innerGenerator)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (string provider in options.Providers)
+        {
+            if (catalog.Find(provider) is null)
+            {
+                throw new ArgumentException($"Fallback provider '{provider}' is not configured. Configured: {string.Join(", ", catalog.Providers.Select(p => p.Name))}.", nameof(options));
+            }
+        }
+
+        _catalog = catalog;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    public override async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ImageProviderDescriptor primary = _catalog.ResolveProvider(request);
+        bool mayFallBack = request.Provider is null || request.AllowFallback || _options.AllowExplicitProvider;
+        List<ImageProviderDescriptor> chain = [primary];
+        if (mayFallBack)
+        {
+            foreach (string name in _options.Providers)
+            {
+                ImageProviderDescriptor candidate = _catalog.Find(name)!;
+                if (!chain.Any(p => string.Equals(p.Name, candidate.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    chain.Add(candidate);
+                }
+            }
+        }
+
+        int failedAttempts = 0;
+        List<string> failures = [];
+        for (int i = 0; ; i++)
+        {
+            ImageProviderDescriptor provider = chain[i];
+            List<string> warnings = [];
+            ImageGenerationRequest attempt = i == 0
+                ? request with { Provider = provider.Name }
+                : Adapt(request, primary, provider, warnings);
+            try
+            {
+                ImageGenerationResult result = await InnerGenerator.GenerateAsync(attempt, cancellationToken).ConfigureAwait(false);
+                if (i == 0)
+                {
+                    return result;
+                }
+
+                warnings.Insert(0, $"Served by fallback provider '{provider.Name}' because {string.Join("; ", failures)}.");
+                return new ImageGenerationResult(result)
+                {
+                    Provider = provider.Name,
+                    Attempts = failedAttempts + result.Attempts,
+                    Warnings = [.. result.Warnings, .. warnings],
+                };
+            }
+            catch (ImageGenerationException exception) when (!cancellationToken.IsCancellationRequested
+                && _options.FallsBackOn(exception.Kind) && i + 1 < chain.Count)
+            {
+                failedAttempts += Math.Max(1, TransientFailures.GetAttempts(exception));
+                failures.Add($"'{provider.Name}' failed: {exception.Kind}");
+                LogFallingBack(_logger, provider.Name, exception.Kind, chain[i + 1].Name);
+            }
+            catch (ImageGenerationException exception) when (i > 0 && !cancellationToken.IsCancellationRequested)
+            {
+                // The last resort failed too (or failed in a way another provider would share): say so, then rethrow.
+                LogGaveUp(_logger, exception, i + 1, provider.Name, exception.Kind);
+                ExceptionDispatchInfo.Capture(exception).Throw();
+            }
+        }
+    }
+
+    /// <summary>Rewrites a request for a fallback provider, noting each change in <paramref name="warnings"/>.</summary>
+    internal ImageGenerationRequest Adapt(ImageGenerationRequest request, ImageProviderDescriptor from, ImageProviderDescriptor to, List<string> warnings)
+    {
+        _options.ModelMap.TryGetValue(to.Name, out string? mapped);
+        string model = string.IsNullOrWhiteSpace(mapped) ? to.DefaultModel : mapped;
+        string fromModel = request.Model ?? from.DefaultModel;
+        if (!string.Equals(fromModel, model, StringComparison.OrdinalIgnoreCase))
+        {
+            warnings.Add($"Model '{fromModel}' replaced by '{model}' on '{to.Name}'.");
+        }
+
+        ImageGenerationRequest adapted = request with { Provider = to.Name, Model = string.IsNullOrWhiteSpace(mapped) ? null : mapped };
+        ImageModelCapabilities? capabilities = to.GetModel(model);
+        if (capabilities is null)
+        {
+            // A model the SDK does not know: pass the rest through, as validation does.
+            return adapted;
+        }
+
+        if (request.Size is { } size && !capabilities.SupportsSize(size))
+        {
+            if (NearestSize(size, capabilities.SupportedSizes) is { } nearest)
+            {
+                adapted = adapted with { Size = nearest };
+                warnings.Add($"Size {size} is not supported by '{to.Name}' model '{model}'; using {nearest}.");
+            }
+            else
+            {
+                adapted = adapted with { Size = null };
+                warnings.Add($"Size {size} is not supported by '{to.Name}' model '{model}'; using its default size.");
+            }
+        }
+
+        if (request.AspectRatio is { } ratio && capabilities.SupportedAspectRatios.Count > 0
+            && !capabilities.SupportedAspectRatios.Contains(ratio, StringComparer.Ordinal))
+        {
+            string? nearest = NearestAspectRatio(ratio, capabilities.SupportedAspectRatios);
+            adapted = adapted with { AspectRatio = nearest };
+            warnings.Add(nearest is null
+                ? $"Aspect ratio {ratio} is not supported by '{to.Name}' model '{model}'; using its default."
+                : $"Aspect ratio {ratio} is not supported by '{to.Name}' model '{model}'; using {nearest}.");
+        }
+
+        if (request.Style is { } style && !capabilities.SupportsStyle)
+        {
+            adapted = adapted with { Style = null };
+            warnings.Add($"Style '{style}' dropped: '{to.Name}' model '{model}' does not take a style.");
+        }
+
+        if (request.Quality is { } quality && capabilities.SupportedQualities.Count > 0 && !capabilities.SupportedQualities.Contains(quality))
+        {
+            adapted = adapted with { Quality = null };
+            warnings.Add($"Quality '{quality}' dropped: '{to.Name}' model '{model}' accepts {string.Join(", ", capabilities.SupportedQualities)}.");
+        }
+
+        return adapted;
+    }
+
+    /// <summary>The supported size closest in aspect ratio, then in area (compared on a log scale, so 2× and ½ are equally far).</summary>
+    internal static ImageSize? NearestSize(ImageSize size, IReadOnlyList<ImageSize> supported)
+    {
+        ImageSize? best = null;
+        (double Ratio, double Area) bestDistance = (double.MaxValue, double.MaxValue);
+        double ratio = Math.Log((double)size.Width / size.Height);
+        double area = Math.Log(size.Pixels);
+        foreach (ImageSize candidate in supported)
+        {
+            // Rounded so that sizes of the same ratio tie on it and the area decides.
+            double ratioDistance = Math.Round(Math.Abs(Math.Log((double)candidate.Width / candidate.Height) - ratio), 6);
+            double areaDistance = Math.Abs(Math.Log(candidate.Pixels) - area);
+            if (ratioDistance < bestDistance.Ratio || (ratioDistance == bestDistance.Ratio && areaDistance < bestDistance.Area))
+            {
+                best = candidate;
+                bestDistance = (ratioDistance, areaDistance);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The supported aspect ratio closest to <paramref name="ratio"/> (log scale); <see langword="null"/> when none parses.</summary>
+    internal static string? NearestAspectRatio(string ratio, IReadOnlyList<string> supported)
+    {
+        if (ParseRatio(ratio) is not { } wanted)
+        {
+            return null;
+        }
+
+        string? best = null;
+        double bestDistance = double.MaxValue;
+        foreach (string candidate in supported)
+        {
+            if (ParseRatio(candidate) is { } value && Math.Abs(Math.Log(value) - Math.Log(wanted)) is var distance && distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        return best;
+    }
+
+    private static double? ParseRatio(string ratio)
+    {
+        int colon = ratio.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0
+            && double.TryParse(ratio.AsSpan(0, colon), NumberStyles.Float, CultureInfo.InvariantCulture, out double w) && w > 0
+            && double.TryParse(ratio.AsSpan(colon + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double h) && h > 0
+            ? w / h
+            : null;
+    }
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Warning,
+        Message = "Image provider {Provider} failed with {Kind}; falling back to {Next}")]
+    private static partial void LogFallingBack(ILogger logger, string provider, ImageGenerationErrorKind kind, string next);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning,
+        Message = "Image generation gave up after trying {Count} provider(s); the last, {Provider}, failed with {Kind}")]
+    private static partial void LogGaveUp(ILogger logger, Exception exception, int count, string provider, ImageGenerationErrorKind kind);
+}

@@ -1,0 +1,219 @@
+using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Resilience;
+
+namespace ImageGen.Sdk.Tests.Resilience;
+
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
+public class FallbackImageGeneratorTests
+{
+    private static readonly ImageSize Square = new(1024, 1024);
+    private static readonly ImageSize Landscape = new(1536, 1024);
+    private static readonly ImageSize Wide = new(1792, 1024);
+
+    private readonly FakeImageGenerator _a = new("a", "a-default");
+    private readonly FakeImageGenerator _b = new("b", "b-default");
+    private readonly FakeImageGenerator _c = new("c", "c-default");
+    private readonly ImageProviderCatalog _catalog = new(
+    [
+        new ImageProviderDescriptor("a", "Fake", "a-default",
+        [
+            new ImageModelCapabilities("a-default") { SupportedSizes = [Square, Landscape, new ImageSize(1024, 1536)], SupportsStyle = true },
+        ]),
+        new ImageProviderDescriptor("b", "Fake", "b-default",
+        [
+            new ImageModelCapabilities("b-default") { SupportedSizes = [Square, Wide, new ImageSize(1024, 1792)], SupportedQualities = [ImageQuality.Standard, ImageQuality.Hd] },
+            new ImageModelCapabilities("b-premium") { SupportedSizes = [Square, Landscape] },
+        ]),
+        new ImageProviderDescriptor("c", "Fake", "c-default",
+        [
+            new ImageModelCapabilities("c-default") { SupportedAspectRatios = ["1:1", "3:2", "16:9", "9:16"] },
+        ]),
+    ], "a");
+
+    private FallbackImageGenerator Create(FallbackOptions? options = null)
+    {
+        options ??= new FallbackOptions();
+        if (options.Providers.Count == 0)
+        {
+            foreach (string name in new[] { "a", "b", "c" })
+            {
+                options.Providers.Add(name);
+            }
+        }
+
+        Dictionary<string, IImageGenerator> pipelines = new(StringComparer.OrdinalIgnoreCase) { ["a"] = _a, ["b"] = _b, ["c"] = _c };
+        return new FallbackImageGenerator(new ProviderRoutingImageGenerator(_catalog, pipelines), _catalog, options);
+    }
+
+    [Test]
+    public async Task Tries_providers_in_order_until_one_serves_and_names_it()
+    {
+        _a.ThenFail(ImageGenerationErrorKind.Unavailable);
+        _b.ThenFail(ImageGenerationErrorKind.RateLimited);
+
+        ImageGenerationResult result = await Create().GenerateAsync(new ImageGenerationRequest("a fox"));
+
+        Assert.That(result.Provider, Is.EqualTo("c"));
+        Assert.That((_a.CallCount, _b.CallCount, _c.CallCount), Is.EqualTo((1, 1, 1)));
+        Assert.That(result.Warnings[0], Does.Contain("fallback provider 'c'").And.Contain("'a' failed: Unavailable").And.Contain("'b' failed: RateLimited"));
+        Assert.That(result.Attempts, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task The_primary_serves_without_warnings_when_it_succeeds()
+    {
+        ImageGenerationResult result = await Create().GenerateAsync(new ImageGenerationRequest("a fox"));
+        Assert.That(result.Provider, Is.EqualTo("a"));
+        Assert.That(result.Warnings, Is.Empty);
+        Assert.That(_b.CallCount, Is.Zero);
+    }
+
+    [TestCase(ImageGenerationErrorKind.ServerError)]
+    [TestCase(ImageGenerationErrorKind.Timeout)]
+    [TestCase(ImageGenerationErrorKind.Network)]
+    [TestCase(ImageGenerationErrorKind.QuotaExceeded)]
+    public async Task Default_kinds_fall_back(ImageGenerationErrorKind kind)
+    {
+        _a.ThenFail(kind);
+        Assert.That((await Create().GenerateAsync(new ImageGenerationRequest("a fox"))).Provider, Is.EqualTo("b"));
+    }
+
+    [TestCase(ImageGenerationErrorKind.ContentFiltered)]
+    [TestCase(ImageGenerationErrorKind.InvalidRequest)]
+    [TestCase(ImageGenerationErrorKind.Authentication)]
+    public void Other_kinds_are_thrown_without_trying_another_provider(ImageGenerationErrorKind kind)
+    {
+        _a.ThenFail(kind);
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(new ImageGenerationRequest("a fox")));
+        Assert.That(thrown!.Kind, Is.EqualTo(kind));
+        Assert.That(_b.CallCount, Is.Zero);
+    }
+
+    [Test]
+    public void The_trigger_kinds_are_configurable()
+    {
+        FallbackOptions options = new();
+        options.On.Add(ImageGenerationErrorKind.ServerError);
+        _a.ThenFail(ImageGenerationErrorKind.RateLimited);
+        Assert.ThrowsAsync<ImageGenerationException>(() => Create(options).GenerateAsync(new ImageGenerationRequest("a fox")));
+        Assert.That(_b.CallCount, Is.Zero);
+    }
+
+    [Test]
+    public void When_every_provider_fails_the_last_failure_is_thrown()
+    {
+        _a.ThenFail(ImageGenerationErrorKind.Unavailable);
+        _b.ThenFail(ImageGenerationErrorKind.ServerError);
+        _c.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(9));
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(new ImageGenerationRequest("a fox")));
+        Assert.That(thrown!.Provider, Is.EqualTo("c"));
+        Assert.That(thrown.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(9)));
+    }
+
+    [Test]
+    public void An_explicit_provider_is_pinned()
+    {
+        _b.ThenFail(ImageGenerationErrorKind.Unavailable);
+        Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(new ImageGenerationRequest("a fox") { Provider = "b" }));
+        Assert.That((_a.CallCount, _b.CallCount, _c.CallCount), Is.EqualTo((0, 1, 0)));
+    }
+
+    [Test]
+    public async Task An_explicit_provider_falls_back_with_AllowFallback_starting_at_itself()
+    {
+        _b.ThenFail(ImageGenerationErrorKind.Unavailable);
+        ImageGenerationResult result = await Create().GenerateAsync(new ImageGenerationRequest("a fox") { Provider = "b", AllowFallback = true });
+        Assert.That(result.Provider, Is.EqualTo("a"));
+        Assert.That((_a.CallCount, _b.CallCount, _c.CallCount), Is.EqualTo((1, 1, 0)));
+    }
+
+    [Test]
+    public async Task AllowExplicitProvider_lets_every_pinned_request_fall_back()
+    {
+        FallbackOptions options = new() { AllowExplicitProvider = true };
+        _b.ThenFail(ImageGenerationErrorKind.Unavailable);
+        ImageGenerationResult result = await Create(options).GenerateAsync(new ImageGenerationRequest("a fox") { Provider = "b" });
+        Assert.That(result.Provider, Is.EqualTo("a"));
+    }
+
+    [Test]
+    public async Task The_request_is_adapted_to_the_fallback_model_and_each_change_is_a_warning()
+    {
+        _a.ThenFail(ImageGenerationErrorKind.ServerError);
+        ImageGenerationRequest request = new("a fox") { Model = "a-default", Size = Landscape, Style = ImageStyle.Vivid, Quality = ImageQuality.High };
+
+        ImageGenerationResult result = await Create().GenerateAsync(request);
+
+        ImageGenerationRequest sent = _b.Requests.Single();
+        Assert.That(sent.Provider, Is.EqualTo("b"));
+        Assert.That(sent.Model, Is.Null, "unmapped: the provider's default model");
+        Assert.That(sent.Size, Is.EqualTo(Wide), "1536x1024 (3:2) is nearest to 1792x1024 (7:4) by aspect ratio");
+        Assert.That(sent.Style, Is.Null);
+        Assert.That(sent.Quality, Is.Null);
+        Assert.That(result.Warnings, Has.Some.Contains("Model 'a-default' replaced by 'b-default'"));
+        Assert.That(result.Warnings, Has.Some.Contains("Size 1536x1024 is not supported by 'b' model 'b-default'; using 1792x1024"));
+        Assert.That(result.Warnings, Has.Some.Contains("Style 'vivid' dropped"));
+        Assert.That(result.Warnings, Has.Some.Contains("Quality 'high' dropped"));
+    }
+
+    [Test]
+    public async Task ModelMap_picks_the_fallback_model_and_its_capabilities()
+    {
+        FallbackOptions options = new();
+        options.ModelMap["b"] = "b-premium";
+        _a.ThenFail(ImageGenerationErrorKind.ServerError);
+
+        ImageGenerationResult result = await Create(options).GenerateAsync(new ImageGenerationRequest("a fox") { Size = Landscape });
+
+        ImageGenerationRequest sent = _b.Requests.Single();
+        Assert.That(sent.Model, Is.EqualTo("b-premium"));
+        Assert.That(sent.Size, Is.EqualTo(Landscape), "b-premium supports it: no change");
+        Assert.That(result.Warnings.Skip(1), Has.One.Contains("replaced by 'b-premium'"));
+    }
+
+    [Test]
+    public async Task Aspect_ratio_becomes_the_nearest_supported_ratio()
+    {
+        FallbackOptions options = new();
+        options.Providers.Add("a");
+        options.Providers.Add("c");
+        _a.ThenFail(ImageGenerationErrorKind.ServerError);
+
+        ImageGenerationResult result = await Create(options).GenerateAsync(new ImageGenerationRequest("a fox") { AspectRatio = "4:3" });
+
+        Assert.That(_c.Requests.Single().AspectRatio, Is.EqualTo("3:2"));
+        Assert.That(result.Warnings, Has.Some.Contains("Aspect ratio 4:3 is not supported by 'c' model 'c-default'; using 3:2"));
+    }
+
+    [TestCase(1024, 1024, 1024, 1024)]
+    [TestCase(512, 512, 1024, 1024)]
+    [TestCase(1024, 1536, 1024, 1792)]
+    [TestCase(1920, 1080, 1792, 1024)]
+    public void Nearest_size_prefers_the_aspect_ratio_then_the_area(int w, int h, int ew, int eh)
+    {
+        ImageSize[] supported = [new(1024, 1024), new(2048, 2048), new(1792, 1024), new(1024, 1792)];
+        Assert.That(FallbackImageGenerator.NearestSize(new ImageSize(w, h), supported), Is.EqualTo(new ImageSize(ew, eh)));
+    }
+
+    [Test]
+    public void Cancellation_is_not_a_reason_to_fall_back()
+    {
+        using CancellationTokenSource cts = new();
+        _a.Then(async (_, ct) =>
+        {
+            await cts.CancelAsync();
+            ct.ThrowIfCancellationRequested();
+            throw new InvalidOperationException("unreachable");
+        });
+        Assert.That(() => Create().GenerateAsync(new ImageGenerationRequest("a fox"), cts.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(_b.CallCount, Is.Zero);
+    }
+
+    [Test]
+    public void Unknown_fallback_providers_are_rejected()
+    {
+        FallbackOptions options = new();
+        options.Providers.Add("zzz");
+        Assert.That(() => new FallbackImageGenerator(_a, _catalog, options), Throws.ArgumentException.With.Message.Contains("'zzz'"));
+    }
+}

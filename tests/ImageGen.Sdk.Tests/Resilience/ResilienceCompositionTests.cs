@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using ImageGen.Sdk.Providers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Sdk.Tests.Resilience;
+
+/// <summary>What <c>AddImageGeneration()</c> composes from configuration: retry → circuit breaker → attempt timeout per provider, fallback across them.</summary>
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
+public class ResilienceCompositionTests
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly FakeProviderFactory _factory = new();
+
+    private ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        settings.TryAdd("ImageGeneration:Providers:a:Type", "Fake");
+        settings.TryAdd("ImageGeneration:Providers:b:Type", "Fake");
+        settings.TryAdd("ImageGeneration:Retry:BaseDelay", "00:00:00");
+        ServiceCollection services = new();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton<IImageProviderFactory>(_factory);
+        services.AddImageGeneration();
+        return services.BuildServiceProvider();
+    }
+
+    [Test]
+    public async Task Per_provider_retry_overrides_and_fallback_come_from_configuration()
+    {
+        using ServiceProvider sp = Build(new()
+        {
+            ["ImageGeneration:Retry:MaxRetries"] = "2",
+            ["ImageGeneration:Providers:a:Retry:MaxRetries"] = "0",
+            ["ImageGeneration:Fallback:Providers:0"] = "a",
+            ["ImageGeneration:Fallback:Providers:1"] = "b",
+        });
+        IImageGenerator generator = sp.GetRequiredService<IImageGenerator>();
+        _factory.Client("a").Handler = (_, _) => throw new ImageGenerationException(ImageGenerationErrorKind.ServerError, "down");
+        _factory.Client("b").ThenFail(ImageGenerationErrorKind.ServerError).ThenFail(ImageGenerationErrorKind.ServerError);
+
+        ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("a fox"));
+
+        Assert.That(result.Provider, Is.EqualTo("b"));
+        Assert.That(_factory.Client("a").CallCount, Is.EqualTo(1), "a's override disables its retries");
+        Assert.That(_factory.Client("b").CallCount, Is.EqualTo(3), "b keeps the global 2 retries");
+        Assert.That(result.Attempts, Is.EqualTo(4));
+    }
+
+    [Test]
+    public void Without_fallback_a_failing_provider_fails_the_call()
+    {
+        using ServiceProvider sp = Build(new() { ["ImageGeneration:Retry:MaxRetries"] = "1" });
+        _factory.Client("a").Handler = (_, _) => throw new ImageGenerationException(ImageGenerationErrorKind.ServerError, "down");
+        Assert.ThrowsAsync<ImageGenerationException>(() => sp.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a fox")));
+        Assert.That(_factory.Client("a").CallCount, Is.EqualTo(2));
+        Assert.That(_factory.Client("b").CallCount, Is.Zero);
+    }
+
+    [Test]
+    public void The_circuit_breaker_sits_inside_retry()
+    {
+        using ServiceProvider sp = Build(new()
+        {
+            ["ImageGeneration:Retry:MaxRetries"] = "5",
+            ["ImageGeneration:CircuitBreaker:MinimumThroughput"] = "2",
+            ["ImageGeneration:CircuitBreaker:FailureRatio"] = "0.5",
+        });
+        _factory.Client("a").Handler = (_, _) => throw new ImageGenerationException(ImageGenerationErrorKind.ServerError, "down");
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(
+            () => sp.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a fox")));
+
+        Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Unavailable), "the third attempt met the open circuit");
+        Assert.That(_factory.Client("a").CallCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task The_attempt_timeout_comes_from_the_provider_override()
+    {
+        using ServiceProvider sp = Build(new() { ["ImageGeneration:Providers:a:Retry:AttemptTimeout"] = "00:00:05" });
+        _factory.Client("a").Then(Clock.HangAsync).ThenSucceed();
+
+        Task<ImageGenerationResult> call = sp.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a fox"));
+        await _time.WaitForTimersAsync(2); // total + attempt timeout
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.That((await Clock.Completed(call)).Attempts, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Provider_overrides_inherit_what_they_do_not_set()
+    {
+        using ServiceProvider sp = Build(new()
+        {
+            ["ImageGeneration:Retry:BaseDelay"] = "00:00:02",
+            ["ImageGeneration:Retry:MaxRetries"] = "4",
+            ["ImageGeneration:Providers:a:Retry:MaxRetries"] = "1",
+            ["ImageGeneration:Providers:a:CircuitBreaker:BreakDuration"] = "00:01:00",
+        });
+        ImageGenerationOptions options = sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value;
+        RetryOptions retry = options.Providers["a"].Retry!.InheritFrom(options.Retry);
+        CircuitBreakerOptions breaker = options.Providers["a"].CircuitBreaker!.InheritFrom(options.CircuitBreaker);
+
+        Assert.That((retry.MaxRetries, retry.BaseDelay, retry.TotalTimeout), Is.EqualTo((1, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5))));
+        Assert.That((breaker.BreakDuration, breaker.MinimumThroughput), Is.EqualTo((TimeSpan.FromMinutes(1), 10)));
+        Assert.That(options.Providers["b"].Retry, Is.Null);
+    }
+
+    [Test]
+    public void Fallback_binds_kinds_and_model_map()
+    {
+        using ServiceProvider sp = Build(new()
+        {
+            ["ImageGeneration:Fallback:Providers:0"] = "b",
+            ["ImageGeneration:Fallback:On:0"] = "RateLimited",
+            ["ImageGeneration:Fallback:ModelMap:b"] = "b-model",
+            ["ImageGeneration:Fallback:AllowExplicitProvider"] = "true",
+        });
+        FallbackOptions fallback = sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value.Fallback;
+        Assert.That(fallback.Providers, Is.EqualTo(new[] { "b" }));
+        Assert.That(fallback.On, Is.EqualTo(new[] { ImageGenerationErrorKind.RateLimited }));
+        Assert.That(fallback.ModelMap["B"], Is.EqualTo("b-model"));
+        Assert.That(fallback.AllowExplicitProvider, Is.True);
+        Assert.That(fallback.FallsBackOn(ImageGenerationErrorKind.ServerError), Is.False);
+    }
+
+    [Test]
+    public async Task Fallback_also_accepts_a_plain_list_of_provider_names()
+    {
+        using ServiceProvider sp = Build(new()
+        {
+            ["ImageGeneration:Fallback:0"] = "a",
+            ["ImageGeneration:Fallback:1"] = "b",
+        });
+        Assert.That(sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value.Fallback.Providers, Is.EqualTo(new[] { "a", "b" }));
+        _factory.Client("a").Handler = (_, _) => throw new ImageGenerationException(ImageGenerationErrorKind.Unavailable, "down");
+        ImageGenerationResult result = await sp.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a fox") { MaxRetries = 0 });
+        Assert.That(result.Provider, Is.EqualTo("b"));
+    }
+
+    [Test]
+    public void Invalid_options_fail_at_start_up_naming_the_key()
+    {
+        using ServiceProvider sp = Build(new()
+        {
+            ["ImageGeneration:Retry:MaxRetries"] = "11",
+            ["ImageGeneration:Retry:AttemptTimeout"] = "00:00:00",
+            ["ImageGeneration:Providers:a:Retry:BaseDelay"] = "00:05:00",
+            ["ImageGeneration:Providers:b:CircuitBreaker:MinimumThroughput"] = "1",
+            ["ImageGeneration:CircuitBreaker:FailureRatio"] = "0",
+            ["ImageGeneration:Fallback:Providers:0"] = "zzz",
+            ["ImageGeneration:Fallback:ModelMap:yyy"] = "m",
+        });
+        OptionsValidationException? thrown = Assert.Throws<OptionsValidationException>(() => _ = sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value);
+        string[] failures = [.. thrown!.Failures];
+        Assert.That(failures, Has.Some.StartsWith("ImageGeneration:Retry:MaxRetries must be between 0 and 10"));
+        Assert.That(failures, Has.Some.StartsWith("ImageGeneration:Retry:AttemptTimeout must be between"));
+        Assert.That(failures, Has.Some.StartsWith("ImageGeneration:Providers:a:Retry:MaxDelay must be between BaseDelay (00:05:00)"));
+        Assert.That(failures, Has.Some.StartsWith("ImageGeneration:Providers:b:CircuitBreaker:MinimumThroughput must be at least 2"));
+        Assert.That(failures, Has.Some.StartsWith("ImageGeneration:CircuitBreaker:FailureRatio must be above 0"));
+        Assert.That(failures, Has.Some.StartsWith("ImageGeneration:Fallback:Providers:0 'zzz' is not a configured provider"));
+        Assert.That(failures, Has.Some.StartsWith("ImageGeneration:Fallback:ModelMap:yyy names a provider that is not configured"));
+        Assert.That(failures.Count(f => f.Contains("MaxRetries", StringComparison.Ordinal)), Is.EqualTo(1), "a global mistake is reported once, not again per provider");
+    }
+
+    private sealed class FakeProviderFactory : IImageProviderFactory
+    {
+        private readonly ConcurrentDictionary<string, FakeImageGenerator> _clients = new(StringComparer.OrdinalIgnoreCase);
+
+        public string ProviderType => "Fake";
+
+        public bool RequiresApiKey => false;
+
+        public FakeImageGenerator Client(string name) => _clients.GetOrAdd(name, n => new FakeImageGenerator(n));
+
+        public void Validate(string name, ImageProviderOptions options, ICollection<string> errors)
+        {
+        }
+
+        public ImageProviderDescriptor Describe(string name, ImageProviderOptions options) => new(name, ProviderType, options.DefaultModel ?? "fake-model");
+
+        public IImageGenerator Create(ImageProviderContext context) => Client(context.Name);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace ImageGen.Sdk.Tests.Resilience;
+
+/// <summary>Captures log entries (level, formatted message, structured values) for assertions.</summary>
+public sealed class ListLogger : ILogger
+{
+    public ConcurrentQueue<(LogLevel Level, string Message, IReadOnlyList<KeyValuePair<string, object?>> State)> Entries { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        => Entries.Enqueue((logLevel, formatter(state, exception), state as IReadOnlyList<KeyValuePair<string, object?>> ?? []));
+
+    public IEnumerable<string> Messages(LogLevel level) => Entries.Where(e => e.Level == level).Select(e => e.Message);
+
+    /// <summary>The waits the retry layer announced, in order.</summary>
+    public List<TimeSpan> RetryDelays() => Entries
+        .Where(e => e.State.Any(kv => kv.Key == "DelayMs"))
+        .Select(e => TimeSpan.FromMilliseconds((long)e.State.First(kv => kv.Key == "DelayMs").Value!))
+        .ToList();
+}
+
+public static class Clock
+{
+    /// <summary>
+    /// Waits (bounded, without moving fake time) until the code under test has registered at least
+    /// <paramref name="count"/> timers, so advancing the clock fires them instead of racing them.
+    /// </summary>
+    public static async Task WaitForTimersAsync(this ManualTimeProvider time, int count)
+    {
+        for (int i = 0; i < 2000 && time.ActiveTimerCount < count; i++)
+        {
+            await Task.Delay(1);
+        }
+
+        Assert.That(time.ActiveTimerCount, Is.GreaterThanOrEqualTo(count), "the code under test never started its timer");
+    }
+
+    /// <summary>Waits (bounded) until <paramref name="condition"/> holds.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, Func<string>? describe = null)
+    {
+        for (int i = 0; i < 2000 && !condition(); i++)
+        {
+            await Task.Delay(1);
+        }
+
+        Assert.That(condition(), Is.True, describe?.Invoke() ?? "condition never held");
+    }
+
+    /// <summary>Awaits a call, failing (instead of hanging) when a bug leaves it waiting forever.</summary>
+    public static async Task<T> Completed<T>(Task<T> task)
+    {
+        await WaitUntilAsync(() => task.IsCompleted, () => "the call never completed");
+        return await task;
+    }
+
+    /// <summary>A handler that never answers until its token is cancelled (a hung provider).</summary>
+    public static async Task<ImageGenerationResult> HangAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new InvalidOperationException("unreachable");
+    }
+}

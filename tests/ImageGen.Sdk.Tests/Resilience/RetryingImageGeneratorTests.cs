@@ -1,0 +1,306 @@
+using ImageGen.Sdk.Resilience;
+using Microsoft.Extensions.Logging;
+
+namespace ImageGen.Sdk.Tests.Resilience;
+
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
+public class RetryingImageGeneratorTests
+{
+    private static readonly ImageGenerationRequest Request = new("a red backpack");
+
+    private readonly ManualTimeProvider _time = new();
+    private readonly ListLogger _logger = new();
+    private readonly FakeImageGenerator _fake = new("p");
+
+    private RetryingImageGenerator Create(RetryOptions? options = null, IImageGenerator? inner = null)
+        => new(inner ?? _fake, options ?? new RetryOptions(), "p", _time, _logger);
+
+    // The three wire forms (retry-after-ms, retry-after seconds or HTTP date, Gemini's RetryInfo.retryDelay) are
+    // parsed by the providers (tested there) and reach this layer as ImageGenerationException.RetryAfter.
+    [TestCase(250, Description = "retry-after-ms: 250")]
+    [TestCase(7_000, Description = "retry-after: 7 (seconds) or an HTTP date 7 s ahead")]
+    [TestCase(34_000, Description = "Gemini RetryInfo.retryDelay: \"34s\"")]
+    public async Task Retry_after_from_the_provider_replaces_the_backoff(int retryAfterMs)
+    {
+        TimeSpan retryAfter = TimeSpan.FromMilliseconds(retryAfterMs);
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, retryAfter).ThenSucceed();
+        Task<ImageGenerationResult> call = Create().GenerateAsync(Request);
+
+        await _time.WaitForTimersAsync(2); // total timeout + the wait
+        _time.Advance(retryAfter - TimeSpan.FromMilliseconds(1));
+        await Task.Yield();
+        Assert.That(_fake.CallCount, Is.EqualTo(1), "retried before the provider's delay elapsed");
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        ImageGenerationResult result = await Clock.Completed(call);
+        Assert.That(_fake.CallCount, Is.EqualTo(2));
+        Assert.That(result.Attempts, Is.EqualTo(2));
+        Assert.That(_logger.RetryDelays(), Is.EqualTo(new[] { retryAfter }));
+    }
+
+    [Test]
+    public async Task Retry_after_is_ignored_when_RespectRetryAfter_is_off()
+    {
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(30)).ThenSucceed();
+        Task<ImageGenerationResult> call = Create(new RetryOptions { RespectRetryAfter = false, UseJitter = false }).GenerateAsync(Request);
+
+        await _time.WaitForTimersAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That((await Clock.Completed(call)).Attempts, Is.EqualTo(2));
+        Assert.That(_logger.RetryDelays(), Is.EqualTo(new[] { TimeSpan.FromSeconds(1) }));
+    }
+
+    [Test]
+    public async Task Exponential_delays_with_jitter_stay_within_half_and_all_of_the_capped_backoff()
+    {
+        RetryOptions options = new() { MaxRetries = 6, BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(10) };
+        for (int i = 0; i < 6; i++)
+        {
+            _fake.ThenFail(ImageGenerationErrorKind.ServerError);
+        }
+
+        _fake.ThenSucceed();
+        Task<ImageGenerationResult> call = Create(options).GenerateAsync(Request);
+        // Small steps, so one step never fires two waits in a row (each is at least 500 ms).
+        for (int i = 0; i < 20_000 && !call.IsCompleted; i++)
+        {
+            if (_time.ActiveTimerCount >= 2)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(100));
+            }
+            else
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        Assert.That((await Clock.Completed(call)).Attempts, Is.EqualTo(7));
+        double[] nominal = [1, 2, 4, 8, 10, 10];
+        List<TimeSpan> delays = _logger.RetryDelays();
+        Assert.That(delays, Has.Count.EqualTo(6));
+        for (int n = 0; n < 6; n++)
+        {
+            Assert.That(delays[n].TotalSeconds, Is.InRange((nominal[n] / 2) - 0.001, nominal[n]), $"retry {n + 1}");
+        }
+    }
+
+    [TestCase(0.0, new[] { 500, 1000, 2000, 4000, 5000 })]
+    [TestCase(1.0, new[] { 1000, 2000, 4000, 8000, 10000 })]
+    public void Backoff_is_exponential_capped_then_jittered(double random, int[] expectedMs)
+    {
+        RetryingImageGenerator generator = new(_fake, new RetryOptions { BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(10) }, "p", _time, null, () => random);
+        int[] actual = Enumerable.Range(0, 5).Select(n => (int)generator.ComputeBackoff(n).TotalMilliseconds).ToArray();
+        Assert.That(actual, Is.EqualTo(expectedMs));
+    }
+
+    [TestCase(RetryBackoffType.Constant, new[] { 2000, 2000, 2000 })]
+    [TestCase(RetryBackoffType.Linear, new[] { 2000, 4000, 6000 })]
+    public void Constant_and_linear_backoff(RetryBackoffType type, int[] expectedMs)
+    {
+        RetryingImageGenerator generator = new(_fake, new RetryOptions { BaseDelay = TimeSpan.FromSeconds(2), BackoffType = type, UseJitter = false }, "p", _time, null, null);
+        Assert.That(Enumerable.Range(0, 3).Select(n => (int)generator.ComputeBackoff(n).TotalMilliseconds), Is.EqualTo(expectedMs));
+    }
+
+    [TestCase(ImageGenerationErrorKind.InvalidRequest)]
+    [TestCase(ImageGenerationErrorKind.Authentication)]
+    [TestCase(ImageGenerationErrorKind.PermissionDenied)]
+    [TestCase(ImageGenerationErrorKind.NotFound)]
+    [TestCase(ImageGenerationErrorKind.QuotaExceeded)]
+    [TestCase(ImageGenerationErrorKind.ContentFiltered)]
+    [TestCase(ImageGenerationErrorKind.BudgetExceeded)]
+    [TestCase(ImageGenerationErrorKind.InvalidResponse)]
+    public void Non_transient_failures_are_not_retried(ImageGenerationErrorKind kind)
+    {
+        ImageGenerationException failure = new(kind, "nope") { Provider = "p" };
+        _fake.ThenThrow(failure);
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(Request));
+        Assert.That(thrown, Is.SameAs(failure));
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+        Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain($"attempt 1/4 failed: {kind}; giving up (not transient)"));
+    }
+
+    [TestCase(ImageGenerationErrorKind.QuotaExceeded)]
+    [TestCase(ImageGenerationErrorKind.ContentFiltered)]
+    [TestCase(ImageGenerationErrorKind.Authentication)]
+    public void Billing_safety_and_credential_failures_are_not_retried_even_when_marked_transient(ImageGenerationErrorKind kind)
+    {
+        _fake.ThenThrow(new ImageGenerationException(kind, "nope") { IsTransient = true });
+        Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(Request));
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_provider_that_marks_a_failure_transient_is_retried_and_one_that_says_do_not_retry_is_not()
+    {
+        // x-should-retry: true on a 409, then x-should-retry: false on a 503.
+        _fake.ThenThrow(new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, "conflict") { StatusCode = 409, IsTransient = true })
+            .ThenThrow(new ImageGenerationException(ImageGenerationErrorKind.ServerError, "busy") { StatusCode = 503, IsTransient = false });
+        Task<ImageGenerationResult> call = Create(new RetryOptions { UseJitter = false }).GenerateAsync(Request);
+        await _time.WaitForTimersAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
+        Assert.That(thrown!.StatusCode, Is.EqualTo(503));
+        Assert.That(_fake.CallCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void MaxRetries_zero_disables_retries()
+    {
+        _fake.ThenFail(ImageGenerationErrorKind.ServerError).ThenSucceed();
+        Assert.ThrowsAsync<ImageGenerationException>(() => Create(new RetryOptions { MaxRetries = 0 }).GenerateAsync(Request));
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+        Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain("attempt 1/1 failed: ServerError; giving up (retries disabled)"));
+    }
+
+    [Test]
+    public void Request_MaxRetries_zero_overrides_the_options()
+    {
+        _fake.ThenFail(ImageGenerationErrorKind.ServerError).ThenSucceed();
+        Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(Request with { MaxRetries = 0 }));
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Request_MaxRetries_overrides_the_options_per_call()
+    {
+        _fake.Handler = (_, _) => throw new ImageGenerationException(ImageGenerationErrorKind.ServerError, "down");
+        Task<ImageGenerationResult> call = Create(new RetryOptions { MaxRetries = 1, UseJitter = false }).GenerateAsync(Request with { MaxRetries = 2 });
+        for (int i = 0; i < 2; i++)
+        {
+            await _time.WaitForTimersAsync(2);
+            _time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
+        Assert.That(_fake.CallCount, Is.EqualTo(3));
+        Assert.That(TransientFailures.GetAttempts(thrown!), Is.EqualTo(3));
+        Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain("attempt 3/3 failed: ServerError; giving up (no retries left)"));
+    }
+
+    [Test]
+    public async Task Cancellation_during_a_wait_returns_at_once_and_sends_nothing_more()
+    {
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(60)).ThenSucceed();
+        using CancellationTokenSource cts = new();
+        Task<ImageGenerationResult> call = Create().GenerateAsync(Request, cts.Token);
+        await _time.WaitForTimersAsync(2);
+
+        await cts.CancelAsync();
+        Assert.That(async () => await Clock.Completed(call), Throws.InstanceOf<OperationCanceledException>());
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await Task.Yield();
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+        Assert.That(_time.ActiveTimerCount, Is.Zero, "a timer outlived the cancelled call");
+        Assert.That(_logger.Messages(LogLevel.Warning), Is.Empty, "the caller's cancellation is not a failure");
+    }
+
+    [Test]
+    public async Task Total_timeout_ends_a_hung_attempt_as_a_Timeout()
+    {
+        _fake.Handler = Clock.HangAsync;
+        Task<ImageGenerationResult> call = Create(new RetryOptions { TotalTimeout = TimeSpan.FromSeconds(90) }).GenerateAsync(Request);
+        await _time.WaitForTimersAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(90));
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
+        Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Timeout));
+        Assert.That(thrown.Provider, Is.EqualTo("p"));
+        Assert.That(thrown.Message, Does.Contain("total timeout"));
+        Assert.That(thrown.InnerException, Is.Null, "no Polly type reaches the caller");
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void A_wait_that_would_pass_the_total_timeout_fails_now()
+    {
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(20)).ThenSucceed();
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(
+            () => Create(new RetryOptions { TotalTimeout = TimeSpan.FromSeconds(15) }).GenerateAsync(Request));
+        Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.RateLimited));
+        Assert.That(thrown.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(20)));
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+        Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain("would pass the total timeout"));
+    }
+
+    [Test]
+    public void A_retry_after_above_MaxRetryAfter_fails_at_once_with_the_delay()
+    {
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromMinutes(5)).ThenSucceed();
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(Request));
+        Assert.That(thrown!.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(5)));
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+        Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain("more than MaxRetryAfter"));
+    }
+
+    [Test]
+    public async Task An_attempt_timeout_is_retried()
+    {
+        _fake.Then(Clock.HangAsync).ThenSucceed();
+        RetryingImageGenerator generator = Create(new RetryOptions { UseJitter = false }, new AttemptTimeoutImageGenerator(_fake, TimeSpan.FromSeconds(5), "p", _time));
+        Task<ImageGenerationResult> call = generator.GenerateAsync(Request);
+
+        await _time.WaitForTimersAsync(2); // total + attempt timeout
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await Clock.WaitUntilAsync(() => _logger.RetryDelays().Count == 1);
+        await _time.WaitForTimersAsync(2); // total + backoff
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        ImageGenerationResult result = await Clock.Completed(call);
+        Assert.That(result.Attempts, Is.EqualTo(2));
+        Assert.That(_logger.Messages(LogLevel.Information).First(), Does.Contain("attempt 1/4 failed: Timeout; retrying in 1000 ms"));
+    }
+
+    [Test]
+    public async Task Connection_failures_are_retried_then_reported_as_Network()
+    {
+        _fake.ThenThrow(new HttpRequestException("connection reset"))
+            .ThenThrow(new IOException("unexpected end of stream"));
+        Task<ImageGenerationResult> call = Create(new RetryOptions { MaxRetries = 1, UseJitter = false }).GenerateAsync(Request);
+        await _time.WaitForTimersAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
+        Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Network));
+        Assert.That(thrown.InnerException, Is.TypeOf<IOException>());
+        Assert.That(_fake.CallCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Each_failed_attempt_is_logged_with_number_kind_and_wait_and_the_result_counts_attempts()
+    {
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(2))
+            .ThenFail(ImageGenerationErrorKind.ServerError)
+            .ThenSucceed();
+        Task<ImageGenerationResult> call = Create(new RetryOptions { UseJitter = false }).GenerateAsync(Request);
+        await _time.WaitForTimersAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await Clock.WaitUntilAsync(() => _logger.RetryDelays().Count == 2);
+        await _time.WaitForTimersAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        ImageGenerationResult result = await Clock.Completed(call);
+        Assert.That(result.Attempts, Is.EqualTo(3));
+        Assert.That(_logger.Messages(LogLevel.Information), Is.EqualTo(new[]
+        {
+            "Image generation on p: attempt 1/4 failed: RateLimited; retrying in 2000 ms",
+            "Image generation on p: attempt 2/4 failed: ServerError; retrying in 2000 ms",
+        }));
+    }
+
+    [Test]
+    public void An_open_circuit_is_not_waited_out()
+    {
+        ImageGenerationException open = new(ImageGenerationErrorKind.Unavailable, "open") { RetryAfter = TimeSpan.FromSeconds(10) };
+        open.Data[TransientFailures.CircuitOpenDataKey] = true;
+        _fake.ThenThrow(open).ThenSucceed();
+        Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(Request));
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Invalid_options_are_rejected()
+    {
+        Assert.That(() => new RetryingImageGenerator(_fake, new RetryOptions { MaxRetries = 11 }),
+            Throws.ArgumentException.With.Message.Contains("MaxRetries must be between 0 and 10"));
+    }
+}
