@@ -78,6 +78,8 @@ public static class ImageGenerationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageGenerationOptions>, ImageGenerationOptionsValidator>());
 
         // Built-in provider types register their factories here.
+        builder.AddProviderFactory<ImageGen.Sdk.Providers.OpenAI.OpenAIImageProviderFactory>();
+        builder.AddProviderFactory<ImageGen.Sdk.Providers.AzureOpenAI.AzureOpenAIImageProviderFactory>();
 
         services.TryAddSingleton<ImageGenerationStack>();
         services.TryAddSingleton<IImageProviderCatalog>(sp => sp.GetRequiredService<ImageGenerationStack>().Catalog);
