@@ -104,8 +104,8 @@ public class AzureOpenAIImageGeneratorTests
     [Test]
     public void Content_filter_inner_error_is_content_filtered()
     {
-        const string body = """{"error":{"code":"content_policy_violation","message":"Your request was rejected as a result of our safety system.","param":"prompt","type":"invalid_request_error","inner_error":{"code":"ResponsibleAIPolicyViolation","content_filter_results":{"violence":{"filtered":true,"severity":"high"}}}}}""";
-        _mock.Enqueue(HttpStatusCode.BadRequest, body, ("apim-request-id", "apim-2"));
+        const string Body = """{"error":{"code":"content_policy_violation","message":"Your request was rejected as a result of our safety system.","param":"prompt","type":"invalid_request_error","inner_error":{"code":"ResponsibleAIPolicyViolation","content_filter_results":{"violence":{"filtered":true,"severity":"high"}}}}}""";
+        _mock.Enqueue(HttpStatusCode.BadRequest, Body, ("apim-request-id", "apim-2"));
 
         ImageGenerationException ex = Capture(o => o.Deployment = "img");
 
@@ -129,8 +129,8 @@ public class AzureOpenAIImageGeneratorTests
     [Test]
     public void Rate_limit_with_the_delay_only_in_the_message_reads_it()
     {
-        const string body = """{"error":{"code":"429","message":"Requests to the Images_Generations Operation under Azure OpenAI API version 2025-04-01-preview have exceeded call rate limit of your current pricing tier. Please retry after 6 seconds."}}""";
-        _mock.Enqueue(HttpStatusCode.TooManyRequests, body);
+        const string Body = """{"error":{"code":"429","message":"Requests to the Images_Generations Operation under Azure OpenAI API version 2025-04-01-preview have exceeded call rate limit of your current pricing tier. Please retry after 6 seconds."}}""";
+        _mock.Enqueue(HttpStatusCode.TooManyRequests, Body);
 
         ImageGenerationException ex = Capture(o => o.Deployment = "img");
 
