@@ -38,7 +38,7 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
         HttpClient? downloadClient = null,
         ILogger? logger = null,
         TimeProvider? timeProvider = null)
-        : this(ToSource(httpClient), options, downloadClient, logger, timeProvider)
+        : this(ToSource(httpClient), options, downloadClient is null ? null : () => downloadClient, logger, timeProvider)
     {
     }
 
@@ -46,7 +46,7 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
     internal AzureOpenAIImageGenerator(
         Func<HttpClient> httpClientSource,
         AzureOpenAIImageGeneratorOptions options,
-        HttpClient? downloadClient,
+        Func<HttpClient>? downloadClient,
         ILogger? logger,
         TimeProvider? timeProvider)
     {

@@ -32,7 +32,7 @@ internal sealed partial class OpenAIImageClientCore
 
     private readonly string _provider;
     private readonly Func<HttpClient> _httpClient;
-    private readonly HttpClient? _downloadClient;
+    private readonly Func<HttpClient>? _downloadClient;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly long _maxDownloadBytes;
@@ -41,7 +41,7 @@ internal sealed partial class OpenAIImageClientCore
     public OpenAIImageClientCore(
         string provider,
         Func<HttpClient> httpClient,
-        HttpClient? downloadClient,
+        Func<HttpClient>? downloadClient,
         ILogger? logger,
         TimeProvider? timeProvider,
         long maxDownloadBytes,
@@ -344,7 +344,7 @@ internal sealed partial class OpenAIImageClientCore
         HttpResponseMessage response;
         try
         {
-            response = await (_downloadClient ?? DefaultDownloadClient.Value).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await (_downloadClient?.Invoke() ?? DefaultDownloadClient.Value).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Translate(ex, requestId, "downloading the image", cancellationToken) is { } translated)
         {

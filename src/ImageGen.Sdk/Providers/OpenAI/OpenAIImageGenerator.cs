@@ -35,7 +35,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
         HttpClient? downloadClient = null,
         ILogger? logger = null,
         TimeProvider? timeProvider = null)
-        : this(ToSource(httpClient), options, downloadClient, logger, timeProvider)
+        : this(ToSource(httpClient), options, downloadClient is null ? null : () => downloadClient, logger, timeProvider)
     {
     }
 
@@ -46,7 +46,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
     internal OpenAIImageGenerator(
         Func<HttpClient> httpClientSource,
         OpenAIImageGeneratorOptions options,
-        HttpClient? downloadClient,
+        Func<HttpClient>? downloadClient,
         ILogger? logger,
         TimeProvider? timeProvider)
     {

@@ -59,7 +59,7 @@ public sealed class OpenAIImageProviderFactory : IImageProviderFactory
 }
 
 /// <summary>What the OpenAI-family factories take from the service provider.</summary>
-internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, HttpClient DownloadClient, ILogger? Logger, TimeProvider TimeProvider, long MaxDownloadBytes)
+internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, Func<HttpClient> DownloadClient, ILogger? Logger, TimeProvider TimeProvider, long MaxDownloadBytes)
 {
     public static ProviderServices Resolve(ImageProviderContext context)
     {
@@ -70,7 +70,7 @@ internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, HttpC
         long maxDownloadBytes = services.GetService<IOptions<ImageGenerationOptions>>()?.Value.MaxDownloadBytes ?? 64L * 1024 * 1024;
         return new ProviderServices(
             () => httpClientFactory.CreateClient(clientName),
-            httpClientFactory.CreateClient(ImageGenerationHttpClientNames.Downloads),
+            () => httpClientFactory.CreateClient(ImageGenerationHttpClientNames.Downloads),
             logger,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             maxDownloadBytes);

@@ -52,7 +52,13 @@ internal sealed class PooledByteBuffer : IDisposable
     }
 
     /// <summary>Copies the written bytes into a new array of exactly <see cref="Length"/> bytes.</summary>
-    public byte[] ToArray() => WrittenSpan.ToArray();
+    /// <remarks>The array is allocated uninitialised: every byte is overwritten at once, so zeroing megabytes first would be wasted work.</remarks>
+    public byte[] ToArray()
+    {
+        byte[] result = GC.AllocateUninitializedArray<byte>(_length);
+        WrittenSpan.CopyTo(result);
+        return result;
+    }
 
     /// <inheritdoc />
     public void Dispose()
