@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -37,6 +38,25 @@ public class OpenAIScanBenchmarks
         }
 
         return scanner.Images[0].Length;
+    }
+
+    [Benchmark(Description = "Chunked decode into a pooled buffer + exact-size copy")]
+    public int ChunkedDecodeAndCopy()
+    {
+        byte[] pooled = ArrayPool<byte>.Shared.Rent(_decoded.Length + 64);
+        int written = 0;
+        for (int offset = 0; offset < _base64.Length; offset += 64 * 1024)
+        {
+            int length = Math.Min(64 * 1024, _base64.Length - offset);
+            bool last = offset + length == _base64.Length;
+            Base64.DecodeFromUtf8(_base64.AsSpan(offset, length), pooled.AsSpan(written), out _, out int w, last);
+            written += w;
+        }
+
+        byte[] result = GC.AllocateUninitializedArray<byte>(written);
+        pooled.AsSpan(0, written).CopyTo(result);
+        ArrayPool<byte>.Shared.Return(pooled);
+        return result.Length;
     }
 
     [Benchmark(Baseline = true, Description = "Base64.DecodeFromUtf8 of the same text")]
