@@ -7,7 +7,7 @@ namespace ImageGen.Sdk.Providers.AzureOpenAI;
 /// Calls Azure OpenAI image generation:
 /// <c>POST {endpoint}/openai/deployments/{deployment}/images/generations?api-version={v}</c> with an <c>api-key</c>
 /// header, or the v1 route <c>{endpoint}/openai/v1/images/generations</c> with <c>model</c> when no deployment is
-/// configured. One HTTP call per <see cref="GenerateAsync"/>; thread-safe; one instance per key.
+/// configured (<c>/images/edits</c> likewise for requests with input images). One HTTP call per <see cref="GenerateAsync"/>; thread-safe; one instance per key.
 /// </summary>
 /// <remarks>
 /// A request's <see cref="ImageGenerationRequest.Model"/> names the deployment (Azure routes by deployment, not
@@ -74,8 +74,9 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
     public async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        OpenAIRequestChecks.ThrowIfUnsupported(request);
+        bool isEdit = OpenAIRequestChecks.ThrowIfUnsupported(request);
         cancellationToken.ThrowIfCancellationRequested();
+        string operation = isEdit ? "edits" : "generations";
 
         string name;
         Uri url;
@@ -83,14 +84,18 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
         if (_deployment is not null)
         {
             name = request.Model ?? _deployment;
-            url = DeploymentUrl(name);
-            content = OpenAIRequestWriter.CreateContent(request, model: null, modelFamily: ModelBehind(name));
+            url = DeploymentUrl(name, operation);
+            content = isEdit
+                ? OpenAIRequestWriter.CreateEditContent(request, model: null, modelFamily: ModelBehind(name))
+                : OpenAIRequestWriter.CreateContent(request, model: null, modelFamily: ModelBehind(name));
         }
         else
         {
             name = request.Model ?? _model ?? OpenAIModelCatalog.DefaultModel;
-            url = OpenAIImageGenerator.AppendPath(_endpoint, "openai/v1/images/generations");
-            content = OpenAIRequestWriter.CreateContent(request, model: name, modelFamily: ModelBehind(name));
+            url = OpenAIImageGenerator.AppendPath(_endpoint, "openai/v1/images/" + operation);
+            content = isEdit
+                ? OpenAIRequestWriter.CreateEditContent(request, model: name, modelFamily: ModelBehind(name))
+                : OpenAIRequestWriter.CreateContent(request, model: name, modelFamily: ModelBehind(name));
         }
 
         using HttpRequestMessage message = new(HttpMethod.Post, url) { Content = content };
@@ -102,9 +107,9 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
     internal string ModelBehind(string name)
         => string.Equals(name, _deployment, StringComparison.OrdinalIgnoreCase) && _model is not null ? _model : name;
 
-    internal Uri DeploymentUrl(string deployment)
+    internal Uri DeploymentUrl(string deployment, string operation)
     {
-        Uri path = OpenAIImageGenerator.AppendPath(_endpoint, $"openai/deployments/{Uri.EscapeDataString(deployment)}/images/generations");
+        Uri path = OpenAIImageGenerator.AppendPath(_endpoint, $"openai/deployments/{Uri.EscapeDataString(deployment)}/images/{operation}");
         return new UriBuilder(path) { Query = "api-version=" + Uri.EscapeDataString(_apiVersion) }.Uri;
     }
 

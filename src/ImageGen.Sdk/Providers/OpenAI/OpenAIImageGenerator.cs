@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace ImageGen.Sdk.Providers.OpenAI;
 
 /// <summary>
-/// Calls the OpenAI Images API (<c>POST {BaseUrl}/images/generations</c>) for DALL·E 2, DALL·E 3 and the GPT image
-/// models, or any OpenAI-compatible gateway. One HTTP call per <see cref="GenerateAsync"/>: retries, rate limiting
+/// Calls the OpenAI Images API (<c>POST {BaseUrl}/images/generations</c>, and <c>/images/edits</c> for requests with
+/// <see cref="ImageGenerationRequest.InputImages"/>) for DALL·E 2, DALL·E 3 and the GPT image models, or any
+/// OpenAI-compatible gateway. One HTTP call per <see cref="GenerateAsync"/>: retries, rate limiting
 /// and key rotation are layers above it. Thread-safe; use one instance per API key.
 /// </summary>
 /// <remarks>
@@ -16,6 +17,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
 {
     private readonly OpenAIImageClientCore _core;
     private readonly Uri _endpoint;
+    private readonly Uri _editsEndpoint;
     private readonly string _apiKey;
     private readonly string _defaultModel;
     private readonly string? _organization;
@@ -67,6 +69,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
         _organization = options.Organization;
         _project = options.Project;
         _endpoint = AppendPath(options.BaseUrl, "images/generations");
+        _editsEndpoint = AppendPath(options.BaseUrl, "images/edits");
         _core = new OpenAIImageClientCore(options.ProviderName, httpClientSource, downloadClient, logger, timeProvider, options.MaxDownloadBytes, _apiKey);
     }
 
@@ -77,13 +80,13 @@ public sealed class OpenAIImageGenerator : IImageGenerator
     public async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        OpenAIRequestChecks.ThrowIfUnsupported(request);
+        bool isEdit = OpenAIRequestChecks.ThrowIfUnsupported(request);
         cancellationToken.ThrowIfCancellationRequested();
 
         string model = request.Model ?? _defaultModel;
-        using HttpRequestMessage message = new(HttpMethod.Post, _endpoint)
+        using HttpRequestMessage message = new(HttpMethod.Post, isEdit ? _editsEndpoint : _endpoint)
         {
-            Content = OpenAIRequestWriter.CreateContent(request, model, model),
+            Content = isEdit ? OpenAIRequestWriter.CreateEditContent(request, model, model) : OpenAIRequestWriter.CreateContent(request, model, model),
         };
         message.Headers.Authorization = new("Bearer", _apiKey);
         if (!string.IsNullOrWhiteSpace(_organization))

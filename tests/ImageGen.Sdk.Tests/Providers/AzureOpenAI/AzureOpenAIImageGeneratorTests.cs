@@ -172,6 +172,21 @@ public class AzureOpenAIImageGeneratorTests
     }
 
     [Test]
+    public async Task Edits_go_to_the_deployment_edits_url_as_multipart_without_model()
+    {
+        byte[] image = TestImages.Png(8, 8);
+        AzureOpenAIImageGenerator generator = Create(o => o.Deployment = "img");
+
+        await generator.GenerateAsync(new ImageGenerationRequest("p") { InputImages = [ImageInput.FromBytes(image)] });
+
+        Assert.That(_mock.Requests.Single().RequestUri, Is.EqualTo(new Uri("https://res.openai.azure.com/openai/deployments/img/images/edits?api-version=2025-04-01-preview")));
+        Assert.That(_mock.RequestHeaders[0]["api-key"], Is.EqualTo(Key));
+        List<MultipartPart> parts = await MultipartPart.ReadAllAsync(_mock.RawBodies[0], _mock.ContentTypes[0]!);
+        Assert.That(parts.Single(p => p.Name == "image").Data, Is.EqualTo(image));
+        Assert.That(parts.Any(p => p.Name == "model"), Is.False);
+    }
+
+    [Test]
     public void Invalid_options_are_rejected()
     {
         Assert.That(() => new AzureOpenAIImageGenerator(new HttpClient(), new AzureOpenAIImageGeneratorOptions { ApiKey = Key }), Throws.InstanceOf<ArgumentException>(), "no endpoint");

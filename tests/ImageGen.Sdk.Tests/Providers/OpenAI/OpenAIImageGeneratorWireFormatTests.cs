@@ -153,14 +153,61 @@ public class OpenAIImageGeneratorWireFormatTests
     }
 
     [Test]
-    public void Edits_are_rejected_before_any_network_call()
+    public async Task Gpt_image_edit_posts_multipart_with_repeated_image_parts_and_a_mask()
     {
         OpenAIImageGenerator generator = _mock.Create();
-        ImageGenerationRequest request = new("p") { InputImages = [ImageInput.FromBytes(TestImages.Png(4, 4))] };
+        byte[] first = TestImages.Png(16, 16, 1);
+        byte[] second = TestImages.Png(16, 16, 2);
+        byte[] mask = TestImages.Png(16, 16, 3);
 
-        ArgumentException? ex = Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(request));
+        await generator.GenerateAsync(new ImageGenerationRequest("put them on a beach")
+        {
+            InputImages = [ImageInput.FromBytes(first, fileName: "a.png"), ImageInput.FromBytes(second)],
+            Mask = ImageInput.FromBytes(mask),
+            Size = new ImageSize(1024, 1024),
+            OutputFormat = ImageFormat.Webp,
+            ProviderOptions = new Dictionary<string, JsonElement> { ["input_fidelity"] = JsonSerializer.SerializeToElement("high"), ["n"] = JsonSerializer.SerializeToElement(2) },
+        });
 
-        Assert.That(ex!.Message, Does.Contain("edits").IgnoreCase);
+        Assert.That(_mock.Requests.Single().RequestUri, Is.EqualTo(new Uri("https://api.openai.com/v1/images/edits")));
+        List<MultipartPart> parts = await MultipartPart.ReadAllAsync(_mock.RawBodies[0], _mock.ContentTypes[0]!);
+        Assert.That(parts.Where(p => p.Name == "image[]").Select(p => p.Data), Is.EqualTo(new[] { first, second }));
+        Assert.That(parts.First(p => p.Name == "image[]").FileName, Is.EqualTo("a.png"));
+        Assert.That(parts.First(p => p.Name == "image[]").ContentType, Is.EqualTo("image/png"));
+        Assert.That(parts.Single(p => p.Name == "mask").Data, Is.EqualTo(mask));
+        Assert.That(parts.Single(p => p.Name == "model").Text, Is.EqualTo("gpt-image-1"));
+        Assert.That(parts.Single(p => p.Name == "prompt").Text, Is.EqualTo("put them on a beach"));
+        Assert.That(parts.Single(p => p.Name == "size").Text, Is.EqualTo("1024x1024"));
+        Assert.That(parts.Single(p => p.Name == "output_format").Text, Is.EqualTo("webp"));
+        Assert.That(parts.Single(p => p.Name == "input_fidelity").Text, Is.EqualTo("high"));
+        Assert.That(parts.Single(p => p.Name == "n").Text, Is.EqualTo("2"), "ProviderOptions override mapped fields, once");
+        Assert.That(parts.Any(p => p.Name == "response_format"), Is.False);
+    }
+
+    [Test]
+    public async Task Dall_e_2_edit_sends_a_single_image_part_and_asks_for_b64_json()
+    {
+        OpenAIImageGenerator generator = _mock.Create();
+        byte[] image = TestImages.Png(8, 8);
+
+        ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("p") { Model = "dall-e-2", InputImages = [ImageInput.FromBytes(image)] });
+
+        List<MultipartPart> parts = await MultipartPart.ReadAllAsync(_mock.RawBodies[0], _mock.ContentTypes[0]!);
+        Assert.That(parts.Single(p => p.Name == "image").Data, Is.EqualTo(image));
+        Assert.That(parts.Single(p => p.Name == "image").FileName, Is.EqualTo("image1.png"));
+        Assert.That(parts.Single(p => p.Name == "response_format").Text, Is.EqualTo("b64_json"));
+        Assert.That(parts.Any(p => p.Name == "output_format"), Is.False);
+        Assert.That(result.Images, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void Mask_without_input_images_and_too_many_images_are_rejected_before_any_network_call()
+    {
+        OpenAIImageGenerator generator = _mock.Create();
+        ImageInput png = ImageInput.FromBytes(TestImages.Png(4, 4));
+
+        Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("p") { Mask = png }));
+        Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("p") { InputImages = Enumerable.Repeat(png, 17).ToList() }));
         Assert.That(_mock.Requests, Is.Empty);
     }
 

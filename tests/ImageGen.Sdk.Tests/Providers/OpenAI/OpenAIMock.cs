@@ -19,7 +19,10 @@ public sealed class OpenAIMock : IDisposable
         {
             Requests.Add(request);
             RequestHeaders.Add(request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase));
-            Bodies.Add(request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync());
+            byte[] raw = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync();
+            RawBodies.Add(raw);
+            ContentTypes.Add(request.Content?.Headers.ContentType?.ToString());
+            Bodies.Add(Encoding.UTF8.GetString(raw));
             return _responses.Count > 0 ? _responses.Dequeue()() : Json(TestImages.ImagesResponseJson(TestImages.Png(8, 8)));
         });
         Downloads.Fallback.Respond(request =>
@@ -39,6 +42,10 @@ public sealed class OpenAIMock : IDisposable
     public List<Dictionary<string, string>> RequestHeaders { get; } = [];
 
     public List<string> Bodies { get; } = [];
+
+    public List<byte[]> RawBodies { get; } = [];
+
+    public List<string?> ContentTypes { get; } = [];
 
     public List<HttpRequestMessage> DownloadRequests { get; } = [];
 
