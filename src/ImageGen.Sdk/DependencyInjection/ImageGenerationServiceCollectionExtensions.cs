@@ -1,7 +1,9 @@
 using ImageGen.Sdk;
 using ImageGen.Sdk.DependencyInjection;
 using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Providers.AzureOpenAI;
 using ImageGen.Sdk.Providers.Local;
+using ImageGen.Sdk.Providers.OpenAI;
 using ImageGen.Sdk.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -81,7 +83,9 @@ public static class ImageGenerationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ImageGenerationOptions>, FallbackListOptionsSetup>());
 
         // Built-in provider types register their factories here.
-        builder.AddProviderFactory<LocalImageProviderFactory>();
+        builder.AddProviderFactory<OpenAIImageProviderFactory>()
+            .AddProviderFactory<AzureOpenAIImageProviderFactory>()
+            .AddProviderFactory<LocalImageProviderFactory>();
 
         services.TryAddSingleton<ImageGenerationStack>();
         services.TryAddSingleton<IImageProviderCatalog>(sp => sp.GetRequiredService<ImageGenerationStack>().Catalog);

@@ -1,0 +1,70 @@
+namespace ImageGen.Sdk.Providers.OpenAI;
+
+/// <summary>Request checks and notes shared by the OpenAI and Azure OpenAI clients.</summary>
+internal static class OpenAIRequestChecks
+{
+    /// <summary>The most input images the Images API takes in one edit (GPT image models).</summary>
+    public const int MaxInputImages = 16;
+
+    /// <summary>Rejects requests the Images API cannot express, before any network call.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns><see langword="true"/> when the request is an edit (it has input images).</returns>
+    /// <exception cref="ArgumentException">The prompt is blank, a mask comes without input images, or there are more than 16 input images.</exception>
+    public static bool ThrowIfUnsupported(ImageGenerationRequest request)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Prompt, $"{nameof(request)}.{nameof(request.Prompt)}");
+        bool isEdit = request.InputImages is { Count: > 0 };
+        if (request.Mask is not null && !isEdit)
+        {
+            throw new ArgumentException("A Mask needs at least one image in InputImages.", $"{nameof(request)}.{nameof(request.Mask)}");
+        }
+
+        if (request.InputImages is { Count: > MaxInputImages })
+        {
+            throw new ArgumentException(
+                $"The Images API takes at most {MaxInputImages} input images per edit; the request has {request.InputImages.Count}.",
+                $"{nameof(request)}.{nameof(request.InputImages)}");
+        }
+
+        if (isEdit && request.InputImages!.Any(i => i is null))
+        {
+            throw new ArgumentException("InputImages must not contain null entries.", $"{nameof(request)}.{nameof(request.InputImages)}");
+        }
+
+        return isEdit;
+    }
+
+    /// <summary>Notes about request fields the Images API has no parameter for.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The warnings (empty when none).</returns>
+    public static IReadOnlyList<string> Warnings(ImageGenerationRequest request)
+    {
+        if (request.NegativePrompt is null && request.Seed is null && request.AspectRatio is null && !(request.Style is not null && request.InputImages is { Count: > 0 }))
+        {
+            return [];
+        }
+
+        List<string> warnings = [];
+        if (request.NegativePrompt is not null)
+        {
+            warnings.Add("NegativePrompt was ignored: the OpenAI Images API has no negative prompt.");
+        }
+
+        if (request.Seed is not null)
+        {
+            warnings.Add("Seed was ignored: the OpenAI Images API does not take a seed.");
+        }
+
+        if (request.AspectRatio is not null && request.Size is null)
+        {
+            warnings.Add("AspectRatio was ignored: the OpenAI Images API takes a Size; the model's default size was used.");
+        }
+
+        if (request.Style is not null && request.InputImages is { Count: > 0 })
+        {
+            warnings.Add("Style was ignored: image edits take no style.");
+        }
+
+        return warnings;
+    }
+}
