@@ -27,6 +27,9 @@ public sealed class ImageGenerationOptions
     /// <value>64 MiB.</value>
     public long MaxDownloadBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Gets the cache options (<c>ImageGeneration:Cache</c>): backend, time to live, size limit, stale-if-error.</summary>
+    public ImageCacheOptions Cache { get; } = new();
+
     /// <summary>Gets or sets a value indicating whether no provider was configured and the Local provider was added.</summary>
     internal bool UsedLocalFallback { get; set; }
 }

@@ -32,6 +32,7 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             errors.Add($"{Root}:MaxDownloadBytes must be positive.");
         }
 
+        options.Cache.Validate($"{Root}:Cache", errors);
         foreach ((string providerName, ImageProviderOptions provider) in options.Providers)
         {
             string path = $"{Root}:Providers:{providerName}";

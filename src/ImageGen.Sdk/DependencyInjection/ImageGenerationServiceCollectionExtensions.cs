@@ -1,4 +1,5 @@
 using ImageGen.Sdk;
+using ImageGen.Sdk.Caching;
 using ImageGen.Sdk.DependencyInjection;
 using ImageGen.Sdk.Providers;
 using Microsoft.Extensions.Configuration;
@@ -79,6 +80,7 @@ public static class ImageGenerationServiceCollectionExtensions
 
         // Built-in provider types register their factories here.
 
+        ImageCacheServiceRegistration.Add(services);
         services.TryAddSingleton<ImageGenerationStack>();
         services.TryAddSingleton<IImageProviderCatalog>(sp => sp.GetRequiredService<ImageGenerationStack>().Catalog);
         services.TryAddSingleton<IImageGenerator>(sp => sp.GetRequiredService<ImageGenerationStack>().Generator);
