@@ -168,35 +168,83 @@ public static class ImageCacheKeyBuilder
     private static int WriteNormalized(Span<byte> destination, string text)
     {
         ReadOnlySpan<char> chars = text;
-        int written = 0;
-        int i = 0;
-        bool pendingSpace = false;
-        while (i < chars.Length)
+        if (IsNormalized(chars))
         {
-            if (char.IsWhiteSpace(chars[i]))
-            {
-                pendingSpace = written > 0;
-                i++;
-                continue;
-            }
-
-            int start = i;
-            while (i < chars.Length && !char.IsWhiteSpace(chars[i]))
-            {
-                i++;
-            }
-
-            if (pendingSpace)
-            {
-                destination[written++] = (byte)' ';
-                pendingSpace = false;
-            }
-
-            // A run never splits a surrogate pair: surrogates are not white space.
-            written += Encoding.UTF8.GetBytes(chars[start..i], destination[written..]);
+            // The common case: one vectorised transcoding call.
+            return Encoding.UTF8.GetBytes(chars, destination);
         }
 
-        return written;
+        char[]? rented = null;
+        Span<char> normalized = chars.Length <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(chars.Length));
+        try
+        {
+            int length = 0;
+            bool pendingSpace = false;
+            foreach (char c in chars)
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    pendingSpace = length > 0;
+                    continue;
+                }
+
+                if (pendingSpace)
+                {
+                    normalized[length++] = ' ';
+                    pendingSpace = false;
+                }
+
+                normalized[length++] = c;
+            }
+
+            return Encoding.UTF8.GetBytes(normalized[..length], destination);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Tells whether text has no leading, trailing, repeated or non-space white space.</summary>
+    private static bool IsNormalized(ReadOnlySpan<char> chars)
+    {
+        if (chars.IsEmpty)
+        {
+            return true;
+        }
+
+        if (char.IsWhiteSpace(chars[0]) || char.IsWhiteSpace(chars[^1]))
+        {
+            return false;
+        }
+
+        bool previousSpace = false;
+        foreach (char c in chars)
+        {
+            if (c == ' ')
+            {
+                if (previousSpace)
+                {
+                    return false;
+                }
+
+                previousSpace = true;
+            }
+            else
+            {
+                if (c <= '\u00A0' ? c is (>= '\t' and <= '\r') or '\u0085' or '\u00A0' : char.IsWhiteSpace(c))
+                {
+                    return false;
+                }
+
+                previousSpace = false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Hashes provider options sorted by name (rare, so allocating here is fine).</summary>

@@ -108,8 +108,8 @@ public class FileSystemImageCacheStoreTests
     [Test]
     public async Task Eviction_keeps_the_directory_under_the_size_limit_and_drops_the_least_recently_used()
     {
-        const long limit = 20_000;
-        using FileSystemImageCacheStore store = NewStore(limit);
+        const long Limit = 20_000;
+        using FileSystemImageCacheStore store = NewStore(Limit);
         for (int i = 0; i < 12; i++)
         {
             await store.SetAsync(Key($"p{i}"), Entry(Bytes(3000, (byte)i)));
@@ -120,13 +120,13 @@ public class FileSystemImageCacheStoreTests
                 Assert.That(await store.GetAsync(Key("p0")), Is.Not.Null);
             }
 
-            Assert.That(DirectorySize(), Is.LessThanOrEqualTo(limit), $"after entry {i}");
+            Assert.That(DirectorySize(), Is.LessThanOrEqualTo(Limit), $"after entry {i}");
         }
 
         Assert.That(await store.GetAsync(Key("p11")), Is.Not.Null);
         Assert.That(await store.GetAsync(Key("p1")), Is.Null);
         Assert.That(store.GetStatistics().Evictions, Is.GreaterThan(0));
-        Assert.That(store.GetStatistics().Bytes, Is.LessThanOrEqualTo(limit));
+        Assert.That(store.GetStatistics().Bytes, Is.LessThanOrEqualTo(Limit));
     }
 
     [Test]

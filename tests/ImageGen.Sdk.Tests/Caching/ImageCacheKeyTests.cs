@@ -76,6 +76,17 @@ public class ImageCacheKeyTests
         Assert.That(ImageCacheKeyBuilder.Compute(same, "openai", "gpt-image-1"), Is.EqualTo(baseline));
     }
 
+    [TestCase("a red fox", "a\u00A0red\tfox")]
+    [TestCase("a red fox", "\r\na red  fox\n")]
+    [TestCase("a red fox", "a red\u2003fox")]
+    public void Prompts_differing_only_in_white_space_share_a_key(string clean, string messy)
+    {
+        Assert.That(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(messy), "p", "m"), Is.EqualTo(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(clean), "p", "m")));
+        string longClean = string.Join(' ', Enumerable.Repeat(clean, 100));
+        string longMessy = string.Join("  ", Enumerable.Repeat(messy, 100));
+        Assert.That(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(longMessy), "p", "m"), Is.EqualTo(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(longClean), "p", "m")));
+    }
+
     [Test]
     public void Provider_options_are_order_independent()
     {
