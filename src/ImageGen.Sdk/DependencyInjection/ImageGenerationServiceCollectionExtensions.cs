@@ -1,5 +1,4 @@
 using ImageGen.Sdk;
-using ImageGen.Sdk.Caching;
 using ImageGen.Sdk.DependencyInjection;
 using ImageGen.Sdk.Providers;
 using Microsoft.Extensions.Configuration;
@@ -80,7 +79,7 @@ public static class ImageGenerationServiceCollectionExtensions
 
         // Built-in provider types register their factories here.
 
-        ImageCacheServiceRegistration.Add(services);
+        ImageGen.Sdk.Caching.ImageCacheServiceRegistration.Add(services);
         services.TryAddSingleton<ImageGenerationStack>();
         services.TryAddSingleton<IImageProviderCatalog>(sp => sp.GetRequiredService<ImageGenerationStack>().Catalog);
         services.TryAddSingleton<IImageGenerator>(sp => sp.GetRequiredService<ImageGenerationStack>().Generator);
