@@ -13,6 +13,8 @@ namespace ImageGen.Sdk.Benchmarks;
 /// </summary>
 /// <remarks>Run: dotnet run -c Release --project benchmarks/ImageGen.Sdk.Benchmarks -- --filter '*CacheBenchmarks*' --job short</remarks>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class CacheBenchmarks
 {
     private const int FileImageBytes = 1536 * 1024;
