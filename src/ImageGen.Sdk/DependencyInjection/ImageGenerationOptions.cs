@@ -41,6 +41,9 @@ public sealed class ImageGenerationOptions
     /// <value>Off (no providers listed).</value>
     public FallbackOptions Fallback { get; set; } = new();
 
+    /// <summary>Gets the cache options (<c>ImageGeneration:Cache</c>): backend, time to live, size limit, stale-if-error.</summary>
+    public ImageCacheOptions Cache { get; } = new();
+
     /// <summary>Gets or sets a value indicating whether no provider was configured and the Local provider was added.</summary>
     internal bool UsedLocalFallback { get; set; }
 }

@@ -34,6 +34,7 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
         }
 
         ResilienceOptionsValidation.Validate(options, errors);
+        options.Cache.Validate($"{Root}:Cache", errors);
 
         foreach ((string providerName, ImageProviderOptions provider) in options.Providers)
         {

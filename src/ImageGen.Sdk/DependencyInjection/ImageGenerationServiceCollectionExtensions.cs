@@ -87,6 +87,7 @@ public static class ImageGenerationServiceCollectionExtensions
             .AddProviderFactory<AzureOpenAIImageProviderFactory>()
             .AddProviderFactory<LocalImageProviderFactory>();
 
+        ImageGen.Sdk.Caching.ImageCacheServiceRegistration.Add(services);
         services.TryAddSingleton<ImageGenerationStack>();
         services.TryAddSingleton<IImageProviderCatalog>(sp => sp.GetRequiredService<ImageGenerationStack>().Catalog);
         services.TryAddSingleton<IImageGenerator>(sp => sp.GetRequiredService<ImageGenerationStack>().Generator);

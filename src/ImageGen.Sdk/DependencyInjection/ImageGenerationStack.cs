@@ -70,6 +70,7 @@ internal sealed class ImageGenerationStack
 
         // Caching (outermost after validation, so a hit spends no permit, retry or key quota) and cross-provider
         // fallback (replacing plain routing) slot in here.
+        stack.UseCaching(catalog: Catalog);
         return stack.Build(_services);
     }
 

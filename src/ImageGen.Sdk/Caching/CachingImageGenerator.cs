@@ -1,0 +1,83 @@
+namespace ImageGen.Sdk.Caching;
+
+/// <summary>
+/// Serves repeated requests from an <see cref="ImageCache"/> and makes identical requests in flight share one
+/// upstream call. Sits outermost after validation, so a hit spends no rate-limit permit, retry or key quota.
+/// </summary>
+/// <remarks>
+/// Only successes are stored (never errors, stale or cached results). <see cref="CacheMode.Bypass"/> skips read and
+/// write; <see cref="CacheMode.Refresh"/> skips the read and overwrites. Requests for more than one image pass
+/// through untouched unless <see cref="ImageCacheOptions.CacheMultipleImages"/> is set. A store failure never fails
+/// a request: it is logged and the request goes to the provider.
+/// </remarks>
+public sealed class CachingImageGenerator : DelegatingImageGenerator
+{
+    private readonly ImageCache _cache;
+    private readonly IImageProviderCatalog? _catalog;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="innerGenerator">The generator misses go to.</param>
+    /// <param name="cache">The cache.</param>
+    /// <param name="catalog">The configured providers, to key requests by the provider and model they resolve to; without it the key uses the request's own provider and model.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> or <paramref name="cache"/> is <see langword="null"/>.</exception>
+    public CachingImageGenerator(IImageGenerator innerGenerator, ImageCache cache, IImageProviderCatalog? catalog = null)
+        : base(innerGenerator)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        _cache = cache;
+        _catalog = catalog;
+        cache.Attach(this, catalog);
+    }
+
+    /// <inheritdoc />
+    public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!_cache.IsEnabled || request.Cache == CacheMode.Bypass || (request.Count > 1 && !_cache.Options.CacheMultipleImages))
+        {
+            return InnerGenerator.GenerateAsync(request, cancellationToken);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ImageGenerationResult>(cancellationToken);
+        }
+
+        long started = _cache.TimeProvider.GetTimestamp();
+        ImageCacheKey key = _cache.ComputeKey(request, _catalog);
+        if (request.Cache == CacheMode.Refresh)
+        {
+            return _cache.GenerateAsync(InnerGenerator, request, key, stale: null, started, cancellationToken);
+        }
+
+        // The memory store answers synchronously: serve the hit without an async state machine.
+        ValueTask<ImageCacheEntry?> read = _cache.GetAsync(key, cancellationToken);
+        return read.IsCompletedSuccessfully
+            ? Resolve(request, key, read.Result, started, cancellationToken)
+            : ReadThenResolveAsync(request, key, read, started, cancellationToken);
+    }
+
+    private Task<ImageGenerationResult> Resolve(ImageGenerationRequest request, ImageCacheKey key, ImageCacheEntry? entry, long started, CancellationToken cancellationToken)
+    {
+        ImageCacheEntry? stale = null;
+        if (entry is not null)
+        {
+            DateTimeOffset now = _cache.TimeProvider.GetUtcNow();
+            if (now < entry.ExpiresAt)
+            {
+                return Task.FromResult(_cache.Hit(key, entry, started));
+            }
+
+            stale = _cache.CanServeStale(entry, now) ? entry : null;
+        }
+
+        return _cache.GenerateAsync(InnerGenerator, request, key, stale, started, cancellationToken);
+    }
+
+    private async Task<ImageGenerationResult> ReadThenResolveAsync(
+        ImageGenerationRequest request, ImageCacheKey key, ValueTask<ImageCacheEntry?> read, long started, CancellationToken cancellationToken)
+    {
+        ImageCacheEntry? entry = await read.ConfigureAwait(false);
+        return await Resolve(request, key, entry, started, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Sdk.Caching;
+
+/// <summary>Registers the cache services <c>AddImageGeneration()</c> composes: the selected store, <see cref="ImageCache"/> and <see cref="IImageCache"/>.</summary>
+internal static class ImageCacheServiceRegistration
+{
+    public static void Add(IServiceCollection services)
+    {
+        services.TryAddSingleton<IImageCacheStore>(CreateStore);
+        services.TryAddSingleton(sp => new ImageCache(
+            sp.GetRequiredService<IImageCacheStore>(),
+            sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value.Cache,
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<ImageCache>>())
+        {
+            WarmGeneratorFactory = sp.GetRequiredService<IImageGenerator>,
+            CatalogFactory = sp.GetService<IImageProviderCatalog>,
+        });
+        services.TryAddSingleton<IImageCache>(sp => sp.GetRequiredService<ImageCache>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageGenerationOptions>, ImageCacheServicesValidator>());
+    }
+
+    private static IImageCacheStore CreateStore(IServiceProvider services)
+    {
+        ImageCacheOptions options = services.GetRequiredService<IOptions<ImageGenerationOptions>>().Value.Cache;
+        TimeProvider time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        return options.Backend switch
+        {
+            ImageCacheBackend.FileSystem => new FileSystemImageCacheStore(
+                options.GetEffectiveDirectory(), options.GetEffectiveMaxSizeBytes(), time, services.GetService<ILogger<FileSystemImageCacheStore>>()),
+            ImageCacheBackend.Distributed => new DistributedImageCacheStore(
+                services.GetService<IDistributedCache>() ?? throw new InvalidOperationException(ImageCacheServicesValidator.MissingDistributedCache),
+                time),
+            ImageCacheBackend.None => NullImageCacheStore.Instance,
+            _ => new MemoryImageCacheStore(options.GetEffectiveMaxSizeBytes(), time),
+        };
+    }
+}

@@ -1,0 +1,193 @@
+using ImageGen.Sdk.Caching;
+using ImageGen.Sdk.Providers;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Sdk.Tests.Caching;
+
+public class CachingServiceCollectionTests
+{
+    [Test]
+    public async Task AddImageGeneration_caches_in_memory_by_default()
+    {
+        using ServiceProvider services = Build(_ => { });
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+        await generator.GenerateAsync(new ImageGenerationRequest("fox"));
+        ImageGenerationResult second = await generator.GenerateAsync(new ImageGenerationRequest("fox"));
+
+        Assert.That(second.FromCache, Is.True);
+        Assert.That(CountingFactory.Fake(services).CallCount, Is.EqualTo(1));
+        Assert.That(services.GetRequiredService<IImageCacheStore>(), Is.InstanceOf<MemoryImageCacheStore>());
+        Assert.That(services.GetRequiredService<IImageCache>(), Is.SameAs(services.GetRequiredService<ImageCache>()));
+    }
+
+    [Test]
+    public async Task The_cache_sits_outside_custom_layers_inner_side_so_a_hit_skips_everything_below()
+    {
+        int below = 0;
+        using ServiceProvider services = Build(_ => { }, builder => builder.Use(inner => new CountingLayer(inner, () => below++)));
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+        await generator.GenerateAsync(new ImageGenerationRequest("fox"));
+        await generator.GenerateAsync(new ImageGenerationRequest("fox"));
+
+        // Custom layers sit outside the cache (they see hits); the provider pipeline below sees one call.
+        Assert.That(below, Is.EqualTo(2));
+        Assert.That(CountingFactory.Fake(services).CallCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Backend_None_leaves_the_cache_out()
+    {
+        using ServiceProvider services = Build(o => o.Cache.Backend = ImageCacheBackend.None);
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+        await generator.GenerateAsync(new ImageGenerationRequest("fox"));
+        ImageGenerationResult second = await generator.GenerateAsync(new ImageGenerationRequest("fox"));
+        Assert.That(second.FromCache, Is.False);
+        Assert.That(CountingFactory.Fake(services).CallCount, Is.EqualTo(2));
+        Assert.That(() => services.GetRequiredService<IImageCache>().WarmAsync([new ImageGenerationRequest("x")]), Throws.InvalidOperationException);
+    }
+
+    [Test]
+    public async Task Backend_FileSystem_uses_the_configured_directory()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "imagegen-cache-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            using ServiceProvider services = Build(o =>
+            {
+                o.Cache.Backend = ImageCacheBackend.FileSystem;
+                o.Cache.Directory = directory;
+            });
+            await services.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("fox"));
+            Assert.That(services.GetRequiredService<IImageCacheStore>(), Is.InstanceOf<FileSystemImageCacheStore>());
+            Assert.That(Directory.GetFiles(directory, "*.blob", SearchOption.AllDirectories), Has.Length.EqualTo(1));
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Test]
+    public async Task Backend_Distributed_uses_the_registered_distributed_cache()
+    {
+        using ServiceProvider services = Build(o => o.Cache.Backend = ImageCacheBackend.Distributed, configureServices: s => s.AddDistributedMemoryCache());
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+        await generator.GenerateAsync(new ImageGenerationRequest("fox"));
+        Assert.That((await generator.GenerateAsync(new ImageGenerationRequest("fox"))).FromCache, Is.True);
+        Assert.That(services.GetRequiredService<IImageCacheStore>(), Is.InstanceOf<DistributedImageCacheStore>());
+    }
+
+    [Test]
+    public void Backend_Distributed_without_a_distributed_cache_fails_at_start_up_naming_the_key()
+    {
+        using ServiceProvider services = Build(o => o.Cache.Backend = ImageCacheBackend.Distributed);
+        OptionsValidationException ex = Assert.Throws<OptionsValidationException>(() => _ = services.GetRequiredService<IOptions<ImageGenerationOptions>>().Value)!;
+        Assert.That(ex.Message, Does.Contain("ImageGeneration:Cache:Backend").And.Contain("IDistributedCache"));
+    }
+
+    [TestCase("Ttl", "00:00:00", "ImageGeneration:Cache:Ttl")]
+    [TestCase("MaxStaleness", "-1.00:00:00", "ImageGeneration:Cache:MaxStaleness")]
+    [TestCase("MaxSizeBytes", "0", "ImageGeneration:Cache:MaxSizeBytes")]
+    public void Invalid_options_fail_at_start_up_naming_the_key(string name, string value, string expected)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Providers:test:Type"] = "Counting",
+            [$"Cache:{name}"] = value,
+        }).Build();
+        ServiceCollection collection = new();
+        collection.AddImageGeneration(configuration).AddProviderFactory<CountingFactory>();
+        using ServiceProvider services = collection.BuildServiceProvider();
+        OptionsValidationException ex = Assert.Throws<OptionsValidationException>(() => _ = services.GetRequiredService<IOptions<ImageGenerationOptions>>().Value)!;
+        Assert.That(ex.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void Options_bind_from_configuration()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Providers:test:Type"] = "Counting",
+            ["Cache:Backend"] = "FileSystem",
+            ["Cache:Ttl"] = "00:30:00",
+            ["Cache:MaxSizeBytes"] = "1048576",
+            ["Cache:Directory"] = "/tmp/imagegen-bind-test",
+            ["Cache:ServeStaleOnError"] = "false",
+            ["Cache:MaxStaleness"] = "2.00:00:00",
+            ["Cache:CacheMultipleImages"] = "true",
+            ["Cache:KeyPrefix"] = "tenant-a",
+        }).Build();
+        ServiceCollection collection = new();
+        collection.AddImageGeneration(configuration).AddProviderFactory<CountingFactory>();
+        using ServiceProvider services = collection.BuildServiceProvider();
+        ImageCacheOptions cache = services.GetRequiredService<IOptions<ImageGenerationOptions>>().Value.Cache;
+        Assert.That(
+            (cache.Backend, cache.Ttl, cache.MaxSizeBytes, cache.Directory, cache.ServeStaleOnError, cache.MaxStaleness, cache.CacheMultipleImages, cache.KeyPrefix),
+            Is.EqualTo((ImageCacheBackend.FileSystem, TimeSpan.FromMinutes(30), (long?)1048576, "/tmp/imagegen-bind-test", false, TimeSpan.FromDays(2), true, "tenant-a")));
+    }
+
+    [Test]
+    public void Defaults_match_the_documentation()
+    {
+        ImageCacheOptions options = new();
+        Assert.That(options.Backend, Is.EqualTo(ImageCacheBackend.Memory));
+        Assert.That(options.Ttl, Is.EqualTo(TimeSpan.FromHours(1)));
+        Assert.That(options.GetEffectiveMaxSizeBytes(), Is.EqualTo(256L * 1024 * 1024));
+        Assert.That(new ImageCacheOptions { Backend = ImageCacheBackend.FileSystem }.GetEffectiveMaxSizeBytes(), Is.EqualTo(2L * 1024 * 1024 * 1024));
+        Assert.That(options.ServeStaleOnError, Is.True);
+        Assert.That(options.MaxStaleness, Is.EqualTo(TimeSpan.FromDays(7)));
+        Assert.That(options.CacheMultipleImages, Is.False);
+        Assert.That(options.GetEffectiveDirectory(), Does.EndWith("imagegen").Or.EndWith("cache"));
+    }
+
+    internal static ServiceProvider Build(
+        Action<ImageGenerationOptions> configure, Action<ImageGenerationBuilder>? configureBuilder = null, Action<IServiceCollection>? configureServices = null)
+    {
+        ServiceCollection collection = new();
+        configureServices?.Invoke(collection);
+        ImageGenerationBuilder builder = collection.AddImageGeneration(o =>
+        {
+            o.UseEnvironmentVariables = false;
+            o.Providers["test"] = new ImageProviderOptions { Type = "Counting" };
+            configure(o);
+        }).AddProviderFactory<CountingFactory>();
+        configureBuilder?.Invoke(builder);
+        return collection.BuildServiceProvider();
+    }
+
+    private sealed class CountingLayer(IImageGenerator inner, Action onCall) : DelegatingImageGenerator(inner)
+    {
+        public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        {
+            onCall();
+            return base.GenerateAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>A provider type whose clients are one shared <see cref="FakeImageGenerator"/> per container.</summary>
+    internal sealed class CountingFactory : IImageProviderFactory
+    {
+        public FakeImageGenerator Generator { get; } = new("test", "counting-model");
+
+        public string ProviderType => "Counting";
+
+        public bool RequiresApiKey => false;
+
+        public static FakeImageGenerator Fake(IServiceProvider services)
+            => services.GetServices<IImageProviderFactory>().OfType<CountingFactory>().Single().Generator;
+
+        public void Validate(string name, ImageProviderOptions options, ICollection<string> errors)
+        {
+        }
+
+        public ImageProviderDescriptor Describe(string name, ImageProviderOptions options) => new(name, ProviderType, "counting-model");
+
+        public IImageGenerator Create(ImageProviderContext context) => Generator;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using ImageGen.Sdk.Caching;
+
+namespace ImageGen.Sdk.Tests.Caching;
+
+public class ImageCacheKeyTests
+{
+    private static readonly ImageGenerationRequest Baseline = new("A watercolour lighthouse at dusk")
+    {
+        Count = 1,
+        Size = new ImageSize(1024, 1024),
+        Quality = ImageQuality.High,
+        OutputFormat = ImageFormat.Png,
+    };
+
+    private static IEnumerable<TestCaseData> OutputChangingMutations()
+    {
+        ImageInput image = ImageInput.FromBytes(new byte[] { 1, 2, 3 }, ImageMediaTypes.Png);
+        ImageInput otherImage = ImageInput.FromBytes(new byte[] { 1, 2, 4 }, ImageMediaTypes.Png);
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { Prompt = r.Prompt + "!" })).SetName("prompt");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { Count = 2 })).SetName("count");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { Size = new ImageSize(1024, 1536) })).SetName("size");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { Size = null })).SetName("size removed");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { AspectRatio = "16:9" })).SetName("aspect ratio");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { Quality = ImageQuality.Low })).SetName("quality");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { Style = ImageStyle.Vivid })).SetName("style");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { OutputFormat = ImageFormat.Webp })).SetName("format");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { NegativePrompt = "people" })).SetName("negative prompt");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { Seed = 7 })).SetName("seed");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { InputImages = [image] })).SetName("input image");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { InputImages = [image], Mask = otherImage })).SetName("mask");
+        yield return new TestCaseData((Func<ImageGenerationRequest, ImageGenerationRequest>)(r => r with { ProviderOptions = new Dictionary<string, JsonElement> { ["background"] = JsonDocument.Parse("\"transparent\"").RootElement } })).SetName("provider options");
+    }
+
+    [Test]
+    public void Keys_are_identical_across_runs_and_machines()
+    {
+        // A golden value: it changes only when the canonical form changes, and then Version must be bumped.
+        ImageCacheKey key = ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1");
+        Assert.That(key.ToHexString(), Is.EqualTo(ImageCacheKeyBuilder.Compute(Baseline with { }, "openai", "gpt-image-1").ToHexString()));
+        Assert.That(key.ToHexString(), Is.EqualTo(GoldenKey), "canonical form changed: bump ImageCacheKeyBuilder.Version and update this value");
+    }
+
+    [TestCaseSource(nameof(OutputChangingMutations))]
+    public void Every_output_changing_field_changes_the_key(Func<ImageGenerationRequest, ImageGenerationRequest> mutate)
+    {
+        ImageCacheKey baseline = ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1");
+        Assert.That(ImageCacheKeyBuilder.Compute(mutate(Baseline), "openai", "gpt-image-1"), Is.Not.EqualTo(baseline));
+    }
+
+    [Test]
+    public void Provider_model_and_prefix_change_the_key()
+    {
+        ImageCacheKey baseline = ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1");
+        Assert.That(ImageCacheKeyBuilder.Compute(Baseline, "azure", "gpt-image-1"), Is.Not.EqualTo(baseline));
+        Assert.That(ImageCacheKeyBuilder.Compute(Baseline, "openai", "dall-e-3"), Is.Not.EqualTo(baseline));
+        Assert.That(ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1", "tenant-a"), Is.Not.EqualTo(baseline));
+        Assert.That(ImageCacheKeyBuilder.Compute(Baseline, "OpenAI", "gpt-image-1"), Is.EqualTo(baseline), "provider names ignore case");
+    }
+
+    [Test]
+    public void Fields_that_do_not_change_the_output_do_not_change_the_key()
+    {
+        ImageCacheKey baseline = ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1");
+        ImageGenerationRequest same = Baseline with
+        {
+            Prompt = "  A watercolour\tlighthouse \n at dusk ",
+            User = "alice",
+            MaxRetries = 0,
+            Cache = CacheMode.Refresh,
+            AllowFallback = true,
+            Quality = new ImageQuality("HIGH"),
+            OutputFormat = new ImageFormat("PNG"),
+            ProviderOptions = new Dictionary<string, JsonElement>(),
+        };
+        Assert.That(ImageCacheKeyBuilder.Compute(same, "openai", "gpt-image-1"), Is.EqualTo(baseline));
+    }
+
+    [TestCase("a red fox", "a\u00A0red\tfox")]
+    [TestCase("a red fox", "\r\na red  fox\n")]
+    [TestCase("a red fox", "a red\u2003fox")]
+    public void Prompts_differing_only_in_white_space_share_a_key(string clean, string messy)
+    {
+        Assert.That(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(messy), "p", "m"), Is.EqualTo(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(clean), "p", "m")));
+        string longClean = string.Join(' ', Enumerable.Repeat(clean, 100));
+        string longMessy = string.Join("  ", Enumerable.Repeat(messy, 100));
+        Assert.That(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(longMessy), "p", "m"), Is.EqualTo(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(longClean), "p", "m")));
+    }
+
+    [Test]
+    public void Provider_options_are_order_independent()
+    {
+        JsonElement a = JsonDocument.Parse("1").RootElement;
+        JsonElement b = JsonDocument.Parse("\"x\"").RootElement;
+        ImageGenerationRequest first = Baseline with { ProviderOptions = new Dictionary<string, JsonElement> { ["a"] = a, ["b"] = b } };
+        ImageGenerationRequest second = Baseline with { ProviderOptions = new Dictionary<string, JsonElement> { ["b"] = b, ["a"] = a } };
+        Assert.That(ImageCacheKeyBuilder.Compute(first, "p", "m"), Is.EqualTo(ImageCacheKeyBuilder.Compute(second, "p", "m")));
+    }
+
+    [Test]
+    public void Long_prompts_use_a_pooled_buffer_and_still_hash_the_whole_prompt()
+    {
+        string longPrompt = new('x', 20_000);
+        ImageCacheKey a = ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(longPrompt), "p", "m");
+        ImageCacheKey b = ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(longPrompt + "y"), "p", "m");
+        Assert.That(a, Is.Not.EqualTo(b));
+        Assert.That(a, Is.EqualTo(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(longPrompt), "p", "m")));
+    }
+
+    [Test]
+    public void A_key_prints_only_its_short_hash_and_round_trips_through_hex()
+    {
+        ImageCacheKey key = ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1");
+        Assert.That(key.ToString(), Is.EqualTo(key.ToHexString()[..12]));
+        Assert.That(ImageCacheKey.TryParse(key.ToHexString(), out ImageCacheKey parsed), Is.True);
+        Assert.That(parsed, Is.EqualTo(key));
+        Assert.That(ImageCacheKey.TryParse("nope", out _), Is.False);
+    }
+
+    private const string GoldenKey = "8b7ccede769d32a76479e0be5aee92dc158d4faeed4add5818bb1fd83f115114";
+}
