@@ -61,6 +61,8 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             factory.Validate(providerName, provider, errors);
         }
 
+        LimitsOptionsValidation.Validate(options, errors);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

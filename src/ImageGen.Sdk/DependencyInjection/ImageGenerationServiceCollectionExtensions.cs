@@ -79,6 +79,7 @@ public static class ImageGenerationServiceCollectionExtensions
 
         // Built-in provider types register their factories here.
 
+        ImageGenerationLimits.AddServices(services);
         services.TryAddSingleton<ImageGenerationStack>();
         services.TryAddSingleton<IImageProviderCatalog>(sp => sp.GetRequiredService<ImageGenerationStack>().Catalog);
         services.TryAddSingleton<IImageGenerator>(sp => sp.GetRequiredService<ImageGenerationStack>().Generator);

@@ -7,7 +7,7 @@ public static class KeyRotatingImageGeneratorBuilderExtensions
 {
     /// <summary>
     /// Adds API-key rotation as the innermost layer. Build the builder around <c>keys[0].Generator</c>: the layer
-    /// sends each attempt to one of <paramref name="keys"/>.
+    /// sends each attempt to one of <paramref name="keys"/>. With no keys (a provider that needs none) nothing is added.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="provider">The provider name.</param>
@@ -17,7 +17,7 @@ public static class KeyRotatingImageGeneratorBuilderExtensions
     /// <param name="monitor">Receives the keys' counters; taken from the services when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="keys"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="provider"/> is blank or <paramref name="keys"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="provider"/> is blank.</exception>
     /// <exception cref="InvalidOperationException">At build time, the layer is not directly over <c>keys[0].Generator</c>.</exception>
     public static ImageGeneratorBuilder UseKeyRotation(
         this ImageGeneratorBuilder builder,
@@ -32,7 +32,7 @@ public static class KeyRotatingImageGeneratorBuilderExtensions
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
         {
-            throw new ArgumentException("At least one key is required.", nameof(keys));
+            return builder;
         }
 
         return builder.Use((inner, services) =>
@@ -47,7 +47,7 @@ public static class KeyRotatingImageGeneratorBuilderExtensions
                 provider,
                 options,
                 store ?? (IKeyStateStore?)services.GetService(typeof(IKeyStateStore)),
-                monitor ?? services.GetService(typeof(IKeyPoolMonitor)) as KeyPoolMonitor,
+                monitor ?? services.GetService(typeof(KeyPoolMonitor)) as KeyPoolMonitor ?? services.GetService(typeof(IKeyPoolMonitor)) as KeyPoolMonitor,
                 (TimeProvider?)services.GetService(typeof(TimeProvider)),
                 ((ILoggerFactory?)services.GetService(typeof(ILoggerFactory)))?.CreateLogger<KeyRotatingImageGenerator>());
         });
