@@ -86,41 +86,10 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
     }
 
     /// <inheritdoc />
-    public override async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_keys.Length == 1)
-        {
-            return await SendAsync(0, request, cancellationToken).ConfigureAwait(false);
-        }
-
-        bool[]? tried = null;
-        TimeSpan waited = TimeSpan.Zero;
-        ImageGenerationException? lastKeyFailure = null;
-        for (int round = 0; ; round++)
-        {
-            int index = await PickAsync(tried, cancellationToken).ConfigureAwait(false);
-            if (index < 0)
-            {
-                TimeSpan wait = await WaitForSoonestKeyAsync(waited, round, lastKeyFailure, cancellationToken).ConfigureAwait(false);
-                waited += wait;
-                tried = null;
-                continue;
-            }
-
-            try
-            {
-                return await SendAsync(index, request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ImageGenerationException ex) when (Classify(ex) != KeyFailure.None)
-            {
-                lastKeyFailure = ex;
-            }
-
-            // The key is put out of the way; the same attempt moves on to another key at once, without a back-off.
-            await RestKeyAsync(index, lastKeyFailure, cancellationToken).ConfigureAwait(false);
-            (tried ??= new bool[_keys.Length])[index] = true;
-        }
+        return _keys.Length == 1 ? SendAsync(0, request, cancellationToken) : RotateAsync(request, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -149,6 +118,53 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
         return keys[0].Generator;
     }
 
+    private async Task<ImageGenerationResult> RotateAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        bool[]? tried = null;
+        TimeSpan waited = TimeSpan.Zero;
+        ImageGenerationException? lastKeyFailure = null;
+        for (int round = 0; ; round++)
+        {
+            int index = await PickAsync(tried, cancellationToken).ConfigureAwait(false);
+            if (index < 0)
+            {
+                TimeSpan wait = await WaitForSoonestKeyAsync(waited, round, lastKeyFailure, cancellationToken).ConfigureAwait(false);
+                waited += wait;
+                tried = null;
+                continue;
+            }
+
+            // Counted inline rather than through SendAsync: one async state machine per call keeps the pool cheap.
+            ApiKeyCounters counters = _counters[index];
+            counters.Started();
+            try
+            {
+                ImageGenerationResult result = await _keys[index].Generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+                counters.Succeeded();
+                return result;
+            }
+            catch (ImageGenerationException ex)
+            {
+                counters.Failed(ex.Kind);
+                if (Classify(ex) == KeyFailure.None)
+                {
+                    throw;
+                }
+
+                lastKeyFailure = ex;
+            }
+            catch
+            {
+                counters.Failed(null);
+                throw;
+            }
+
+            // The key is put out of the way; the same attempt moves on to another key at once, without a back-off.
+            await RestKeyAsync(index, lastKeyFailure, cancellationToken).ConfigureAwait(false);
+            (tried ??= new bool[_keys.Length])[index] = true;
+        }
+    }
+
     private async Task<ImageGenerationResult> SendAsync(int index, ImageGenerationRequest request, CancellationToken cancellationToken)
     {
         ApiKeyCounters counters = _counters[index];
@@ -172,14 +188,15 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
     }
 
     /// <summary>Returns the index of a usable key (counting it against its daily limit), or -1 when none is usable now.</summary>
-    private async ValueTask<int> PickAsync(bool[]? tried, CancellationToken cancellationToken)
+    /// <remarks>Synchronous while the store answers synchronously (the in-memory default), so a healthy pool costs no extra state machine.</remarks>
+    private ValueTask<int> PickAsync(bool[]? tried, CancellationToken cancellationToken)
     {
-        int n = _keys.Length;
         if (_options.Strategy == KeyRotationStrategy.LeastUsed)
         {
-            return await PickLeastUsedAsync(tried, cancellationToken).ConfigureAwait(false);
+            return PickLeastUsedAsync(tried, cancellationToken);
         }
 
+        int n = _keys.Length;
         int start = _options.Strategy switch
         {
             KeyRotationStrategy.RoundRobin => (int)((ulong)Interlocked.Increment(ref _turn) % (ulong)n),
@@ -191,6 +208,39 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
         for (int offset = 0; offset < n; offset++)
         {
             int index = (start + offset) % n;
+            if (tried?[index] == true || _counters[index].IsRetired)
+            {
+                continue;
+            }
+
+            ValueTask<ApiKeyStatus> read = _store.GetAsync(_provider, _keys[index].Fingerprint, cancellationToken);
+            if (!read.IsCompletedSuccessfully || _keys[index].DailyLimit is not null)
+            {
+                return PickFromAsync(start, offset, read, tried, now, cancellationToken);
+            }
+
+            if (read.Result.EffectiveState(now) == ApiKeyState.Active)
+            {
+                return new ValueTask<int>(index);
+            }
+        }
+
+        return new ValueTask<int>(-1);
+    }
+
+    private async ValueTask<int> PickFromAsync(int start, int offset, ValueTask<ApiKeyStatus> pending, bool[]? tried, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int n = _keys.Length;
+        int index = (start + offset) % n;
+        ApiKeyStatus status = await pending.ConfigureAwait(false);
+        if (status.EffectiveState(now) == ApiKeyState.Active && await TryCountDailyAsync(index, now, cancellationToken).ConfigureAwait(false))
+        {
+            return index;
+        }
+
+        for (offset++; offset < n; offset++)
+        {
+            index = (start + offset) % n;
             if (await IsUsableAsync(index, tried, now, cancellationToken).ConfigureAwait(false)
                 && await TryCountDailyAsync(index, now, cancellationToken).ConfigureAwait(false))
             {

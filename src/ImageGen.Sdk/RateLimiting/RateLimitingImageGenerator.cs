@@ -95,25 +95,28 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
     }
 
     /// <inheritdoc />
-    public override async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await WaitForBackOffAsync(cancellationToken).ConfigureAwait(false);
-        RateLimitLease? lease = _limiter is null ? null : await AcquireAsync(_limiter, cancellationToken).ConfigureAwait(false);
-        try
+
+        // Fast path, no extra state machine: not paused and a permit is free at once.
+        if (Volatile.Read(ref _pausedUntilUtcTicks) == 0)
         {
-            return await base.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+            if (_limiter is null)
+            {
+                return SendAsync(null, request, cancellationToken);
+            }
+
+            RateLimitLease lease = _limiter.AttemptAcquire(1);
+            if (lease.IsAcquired)
+            {
+                return SendAsync(lease, request, cancellationToken);
+            }
+
+            lease.Dispose();
         }
-        catch (ImageGenerationException ex) when (ex.RetryAfter is { } delay && delay > TimeSpan.Zero
-            && ex.Kind is ImageGenerationErrorKind.RateLimited or ImageGenerationErrorKind.Unavailable)
-        {
-            PauseUntil(_timeProvider.GetUtcNow() + delay);
-            throw;
-        }
-        finally
-        {
-            lease?.Dispose();
-        }
+
+        return WaitThenSendAsync(request, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -127,6 +130,31 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         base.Dispose(disposing);
     }
 
+    private async Task<ImageGenerationResult> WaitThenSendAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        await WaitForBackOffAsync(cancellationToken).ConfigureAwait(false);
+        RateLimitLease? lease = _limiter is null ? null : await AcquireAsync(_limiter, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(lease, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ImageGenerationResult> SendAsync(RateLimitLease? lease, ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await InnerGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageGenerationException ex) when (ex.RetryAfter is { } delay && delay > TimeSpan.Zero
+            && ex.Kind is ImageGenerationErrorKind.RateLimited or ImageGenerationErrorKind.Unavailable)
+        {
+            PauseUntil(_timeProvider.GetUtcNow() + delay);
+            throw;
+        }
+        finally
+        {
+            lease?.Dispose();
+        }
+    }
+
     private async ValueTask WaitForBackOffAsync(CancellationToken cancellationToken)
     {
         long until = Volatile.Read(ref _pausedUntilUtcTicks);
@@ -138,6 +166,8 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         TimeSpan remaining = new DateTimeOffset(until, TimeSpan.Zero) - _timeProvider.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
         {
+            // The pause is over: clear it (unless a newer one arrived) so later calls take the fast path again.
+            Interlocked.CompareExchange(ref _pausedUntilUtcTicks, 0, until);
             return;
         }
 
