@@ -36,7 +36,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
     /// <summary>Initializes a new instance.</summary>
     /// <param name="innerGenerator">The key layer or provider client.</param>
     /// <param name="provider">The provider name, for messages and logs.</param>
-    /// <param name="limiter">The permits to take before each attempt; <see langword="null"/> for back-off only.</param>
+    /// <param name="limiter">The permits to take before each attempt; <see langword="null"/> for back-off only. The caller owns it (it may be shared between pipelines), so this layer does not dispose it.</param>
     /// <param name="maxWait">The longest a call waits for a permit or a back-off; <see langword="null"/> for no maximum.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger.</param>
@@ -117,17 +117,6 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         }
 
         return WaitThenSendAsync(request, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _limiter?.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     private async Task<ImageGenerationResult> WaitThenSendAsync(ImageGenerationRequest request, CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ public sealed class RateLimitingImageGeneratorTests
         RateLimitingImageGenerator generator = Build(LimitsTestClock.RecordingFake(clock, times), new RateLimitOptions { MinInterval = TimeSpan.FromSeconds(1) }, clock);
 
         Task[] calls = [.. Enumerable.Range(0, 32).Select(_ => Task.Run(() => generator.GenerateAsync(Request)))];
+        await LimitsTestClock.WaitUntilAsync(() => !times.IsEmpty, "the first call");
         await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60));
         await Task.WhenAll(calls);
 
@@ -41,6 +42,7 @@ public sealed class RateLimitingImageGeneratorTests
         RateLimitingImageGenerator generator = Build(LimitsTestClock.RecordingFake(clock, times), new RateLimitOptions { RequestsPerMinute = 10 }, clock);
 
         Task[] calls = [.. Enumerable.Range(0, 32).Select(_ => Task.Run(() => generator.GenerateAsync(Request)))];
+        await LimitsTestClock.WaitUntilAsync(() => times.Count == 10, "the first minute's calls");
         await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10));
         await Task.WhenAll(calls);
 
