@@ -112,6 +112,49 @@ public sealed class LimitsCompositionTests
         Assert.That(factory.Clients.Values.Sum(c => c.CallCount), Is.Zero);
     }
 
+    [Test]
+    public async Task User_quotas_sit_in_the_stack_and_refuse_without_a_call()
+    {
+        KeyedFakeFactory factory = new();
+        using ServiceProvider services = Build(new Dictionary<string, string?> { ["ImageGeneration:UserQuotas:DailyLimit"] = "1" }, factory);
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+        await generator.GenerateAsync(new ImageGenerationRequest("x") { User = "alice" });
+
+        ImageGenerationException ex = Assert.ThrowsAsync<ImageGenerationException>(() => generator.GenerateAsync(new ImageGenerationRequest("x") { User = "alice" }))!;
+
+        Assert.That(ex.Kind, Is.EqualTo(ImageGenerationErrorKind.RateLimited));
+        Assert.That(factory.Clients.Values.Sum(c => c.CallCount), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_app_wide_limit_is_shared_by_every_provider()
+    {
+        KeyedFakeFactory factory = new();
+        using ServiceProvider services = Build(
+            new Dictionary<string, string?>
+            {
+                ["ImageGeneration:RateLimit:MaxConcurrency"] = "1",
+                ["ImageGeneration:RateLimit:QueueLimit"] = "0",
+                ["ImageGeneration:Providers:second:Type"] = "Fake",
+                ["ImageGeneration:Providers:second:ApiKey"] = "sk-second-0123456789-cccc",
+            },
+            factory);
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+        TaskCompletionSource<ImageGenerationResult> slow = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        factory.Clients[KeyA].Then((_, _) => slow.Task);
+        Task<ImageGenerationResult> first = generator.GenerateAsync(new ImageGenerationRequest("x") { Provider = "openai" });
+
+        ImageGenerationException ex = Assert.ThrowsAsync<ImageGenerationException>(() => generator.GenerateAsync(new ImageGenerationRequest("x") { Provider = "second" }))!;
+
+        Assert.That(ex.Kind, Is.EqualTo(ImageGenerationErrorKind.RateLimited));
+        Assert.That(ex.Provider, Is.EqualTo("second"));
+        Assert.That(factory.Clients["sk-second-0123456789-cccc"].CallCount, Is.Zero);
+        slow.SetResult(FakeImageGenerator.CreateResult(new ImageGenerationRequest("x")));
+        await first;
+        await generator.GenerateAsync(new ImageGenerationRequest("x") { Provider = "second" });
+        Assert.That(factory.Clients["sk-second-0123456789-cccc"].CallCount, Is.EqualTo(1));
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings, KeyedFakeFactory? factory = null)
     {
         settings["ImageGeneration:Providers:openai:Type"] = "Fake";
