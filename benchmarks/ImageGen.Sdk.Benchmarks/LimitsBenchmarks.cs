@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ImageGen.Sdk;
+using ImageGen.Sdk.Keys;
 using ImageGen.Sdk.RateLimiting;
 
 namespace ImageGen.Sdk.Benchmarks;

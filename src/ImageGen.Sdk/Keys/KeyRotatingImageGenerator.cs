@@ -1,9 +1,8 @@
 using System.Globalization;
-using ImageGen.Sdk.Keys;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ImageGen.Sdk;
+namespace ImageGen.Sdk.Keys;
 
 /// <summary>
 /// Sends each attempt with one of a provider's API keys, chosen by <see cref="KeyRotationStrategy"/>, and keeps

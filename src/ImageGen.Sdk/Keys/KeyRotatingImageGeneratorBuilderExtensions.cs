@@ -1,3 +1,4 @@
+using ImageGen.Sdk.Keys;
 using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk;

@@ -1,8 +1,7 @@
-using ImageGen.Sdk.Pricing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ImageGen.Sdk;
+namespace ImageGen.Sdk.Pricing;
 
 /// <summary>
 /// Sets <see cref="ImageGenerationResult.EstimatedCostUsd"/> on every provider result and enforces spending budgets:

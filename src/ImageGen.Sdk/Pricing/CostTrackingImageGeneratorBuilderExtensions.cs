@@ -1,3 +1,4 @@
+using ImageGen.Sdk.Pricing;
 using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk;

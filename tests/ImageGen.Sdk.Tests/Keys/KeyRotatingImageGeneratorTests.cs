@@ -1,3 +1,4 @@
+using ImageGen.Sdk.Keys;
 using ImageGen.Sdk.Tests.RateLimiting;
 using Microsoft.Extensions.Logging;
 

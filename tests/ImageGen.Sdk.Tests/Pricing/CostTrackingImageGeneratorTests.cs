@@ -1,3 +1,5 @@
+using ImageGen.Sdk.Pricing;
+
 namespace ImageGen.Sdk.Tests.Pricing;
 
 public sealed class CostTrackingImageGeneratorTests
