@@ -73,7 +73,7 @@ internal sealed class ImageGenerationStack
         return stack.Build(_services);
     }
 
-    /// <summary>One provider's path: split counts → retry → circuit breaker → attempt timeout → rate limiter → keys → client.</summary>
+    /// <summary>One provider's path: split counts → retry → circuit breaker → attempt timeout → budget/cost → rate limiter → keys → client.</summary>
     private IImageGenerator BuildProviderPipeline(string name, ImageProviderOptions options, IImageProviderFactory factory, ImageProviderDescriptor descriptor)
     {
         ImageGenerationLimits limits = _services.GetRequiredService<ImageGenerationLimits>();
