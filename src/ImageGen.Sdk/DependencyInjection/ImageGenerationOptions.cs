@@ -43,6 +43,24 @@ public sealed class ImageGenerationOptions
 
     /// <summary>Gets the cache options (<c>ImageGeneration:Cache</c>): backend, time to live, size limit, stale-if-error.</summary>
     public ImageCacheOptions Cache { get; } = new();
+    /// <summary>
+    /// Gets or sets app-wide rate limits (<c>ImageGeneration:RateLimit</c>): one limiter shared by every provider, taken
+    /// before each provider's own <see cref="ImageProviderOptions.RateLimit"/>. Its <c>MaxWait</c> is the default for providers that set none.
+    /// </summary>
+    /// <value>No limits.</value>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Gets or sets per-end-user quotas (<c>ImageGeneration:UserQuotas</c>).</summary>
+    /// <value>No quotas.</value>
+    public UserQuotaOptions UserQuotas { get; set; } = new();
+
+    /// <summary>Gets or sets spending budgets (<c>ImageGeneration:Budget</c>).</summary>
+    /// <value>No budgets.</value>
+    public BudgetOptions Budget { get; set; } = new();
+
+    /// <summary>Gets or sets overrides of the shipped price table (<c>ImageGeneration:Pricing</c>).</summary>
+    /// <value>The shipped prices (<see cref="ImagePriceTable.DefaultPricesAsOf"/>).</value>
+    public PricingOptions Pricing { get; set; } = new();
 
     /// <summary>Gets or sets a value indicating whether no provider was configured and the Local provider was added.</summary>
     internal bool UsedLocalFallback { get; set; }

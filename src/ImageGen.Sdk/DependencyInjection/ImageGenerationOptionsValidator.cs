@@ -66,6 +66,8 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             ResilienceOptionsValidation.ValidateProvider(path, provider, options, errors);
         }
 
+        LimitsOptionsValidation.Validate(options, errors);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

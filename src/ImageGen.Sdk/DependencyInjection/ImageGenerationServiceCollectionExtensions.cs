@@ -88,6 +88,7 @@ public static class ImageGenerationServiceCollectionExtensions
             .AddProviderFactory<LocalImageProviderFactory>();
 
         ImageGen.Sdk.Caching.ImageCacheServiceRegistration.Add(services);
+        ImageGenerationLimits.AddServices(services);
         services.TryAddSingleton<ImageGenerationStack>();
         services.TryAddSingleton<IImageProviderCatalog>(sp => sp.GetRequiredService<ImageGenerationStack>().Catalog);
         services.TryAddSingleton<IImageGenerator>(sp => sp.GetRequiredService<ImageGenerationStack>().Generator);

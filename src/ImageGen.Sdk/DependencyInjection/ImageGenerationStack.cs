@@ -68,26 +68,31 @@ internal sealed class ImageGenerationStack
             stack.Use(layer);
         }
 
-        // Caching (outermost after validation, so a hit spends no permit, retry or key quota) and cross-provider
-        // fallback (replacing plain routing) slot in here.
-        stack.UseCaching(catalog: Catalog);
-        return stack.Build(_services);
+        // The cache sits above everything that costs something: a hit spends no user quota, permit, retry or key quota.
+        return stack
+            .UseCaching(catalog: Catalog)
+            .UseUserQuotas(options.UserQuotas)
+            .Build(_services);
     }
 
-    /// <summary>One provider's path: split counts → retry → circuit breaker → attempt timeout → rate limiter → keys → client.</summary>
+    /// <summary>One provider's path: split counts → retry → circuit breaker → attempt timeout → budget/cost → rate limiter → keys → client.</summary>
     private IImageGenerator BuildProviderPipeline(string name, ImageProviderOptions options, IImageProviderFactory factory, ImageProviderDescriptor descriptor)
     {
-        IReadOnlyList<string> keys = options.GetAllApiKeys();
-        IImageGenerator client = factory.Create(new ImageProviderContext(name, options, keys.Count > 0 ? keys[0] : null, _services));
+        ImageGenerationLimits limits = _services.GetRequiredService<ImageGenerationLimits>();
+        IReadOnlyList<ApiKeyClient> keyClients = ImageGenerationLimits.CreateKeyClients(name, options, factory, _services);
+        IImageGenerator client = keyClients.Count > 0 ? keyClients[0].Generator : factory.Create(new ImageProviderContext(name, options, null, _services));
 
         RetryOptions retry = EffectiveRetry(options);
 
-        // Retry, circuit breaker, attempt timeout, rate limiting and key rotation slot in here, in that order.
+        // Budget/cost sits inside retry: each attempt reserves its estimate and a failed attempt gives it back.
         return new ImageGeneratorBuilder(client)
             .UseCountSplitting(descriptor)
             .UseRetry(retry, name)
             .UseCircuitBreaker(EffectiveCircuitBreaker(options), name)
             .UseAttemptTimeout(retry.AttemptTimeout, name)
+            .UseCostTracking(descriptor, limits.Prices, limits.Budget)
+            .UseRateLimiting(name, limits.GetProviderRateLimit(options), limits.GlobalLimiter)
+            .UseKeyRotation(name, keyClients, ImageGenerationLimits.GetKeyRotation(options))
             .Build(_services);
     }
 

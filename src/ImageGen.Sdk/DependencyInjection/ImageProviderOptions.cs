@@ -45,6 +45,35 @@ public sealed class ImageProviderOptions
     /// properties it does not set come from <c>ImageGeneration:CircuitBreaker</c>.</summary>
     /// <value><see langword="null"/>: the global options apply.</value>
     public CircuitBreakerOptions? CircuitBreaker { get; set; }
+    /// <summary>Gets or sets this provider's client-side rate limits (<c>Providers:{name}:RateLimit</c>).</summary>
+    /// <value>No limits.</value>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Gets or sets how the provider's keys take turns when it has several (<c>Providers:{name}:KeyRotation</c>).</summary>
+    /// <value><see cref="KeyRotationStrategy.RoundRobin"/>.</value>
+    public KeyRotationStrategy KeyRotation { get; set; } = KeyRotationStrategy.RoundRobin;
+
+    /// <summary>Gets the keys' weights under <see cref="KeyRotationStrategy.Weighted"/>, in the order of <see cref="GetAllApiKeys"/> (<c>KeyWeights:0</c>, ...); missing entries weigh 1.</summary>
+    public IList<int> KeyWeights { get; } = [];
+
+    /// <summary>Gets or sets the most calls each key may make per UTC day; past it the key is parked until midnight UTC.</summary>
+    /// <value><see langword="null"/>: no daily limit.</value>
+    public int? KeyDailyLimit { get; set; }
+
+    /// <summary>Gets per-key daily limits, in the order of <see cref="GetAllApiKeys"/> (<c>KeyDailyLimits:0</c>, ...); they override <see cref="KeyDailyLimit"/>.</summary>
+    public IList<int> KeyDailyLimits { get; } = [];
+
+    /// <summary>Gets or sets how long a rate-limited key rests when the provider sent no retry delay.</summary>
+    /// <value>60 seconds.</value>
+    public TimeSpan KeyCooldown { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets how long a key whose quota is exhausted (402, <c>insufficient_quota</c>) rests.</summary>
+    /// <value>1 hour.</value>
+    public TimeSpan QuotaCooldown { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the longest a call waits for a resting key when every key rests, before failing with <see cref="ImageGenerationErrorKind.Unavailable"/>.</summary>
+    /// <value>10 seconds.</value>
+    public TimeSpan MaxKeyWait { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets every distinct configured key: <see cref="ApiKey"/> first, then <see cref="ApiKeys"/>.</summary>
     /// <returns>The keys, blank entries skipped.</returns>

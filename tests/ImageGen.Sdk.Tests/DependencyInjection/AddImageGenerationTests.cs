@@ -122,7 +122,7 @@ public class AddImageGenerationTests
     }
 
     [Test]
-    public void ApiKeys_list_alone_satisfies_a_provider_that_needs_a_key_and_the_client_gets_the_first()
+    public void ApiKeys_list_alone_satisfies_a_provider_that_needs_a_key_and_each_key_gets_its_own_client_in_order()
     {
         IConfigurationRoot configuration = ImageGenerationTestServices.Configuration(
             ("ImageGeneration:Providers:listonly:Type", KeyRequiringProviderFactory.TypeName),
@@ -135,7 +135,7 @@ public class AddImageGenerationTests
 
         _ = provider.GetRequiredService<IImageGenerator>();
 
-        Assert.That(KeyRequiringProviderFactory.Created["listonly"].ApiKey, Is.EqualTo("first-key"));
+        Assert.That(KeyRequiringProviderFactory.Created["listonly"].Select(c => c.ApiKey), Is.EqualTo(new[] { "first-key", "second-key" }));
     }
 
     [Test]

@@ -13,8 +13,8 @@ public sealed class KeyRequiringProviderFactory : IImageProviderFactory
 
     public const string Model = "keyed-model";
 
-    /// <summary>Gets the contexts clients were created with, by provider name.</summary>
-    public static ConcurrentDictionary<string, ImageProviderContext> Created { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Gets the contexts clients were created with, by provider name (one client per API key, in key order).</summary>
+    public static ConcurrentDictionary<string, ConcurrentQueue<ImageProviderContext>> Created { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public string ProviderType => TypeName;
 
@@ -33,7 +33,7 @@ public sealed class KeyRequiringProviderFactory : IImageProviderFactory
 
     public IImageGenerator Create(ImageProviderContext context)
     {
-        Created[context.Name] = context;
+        Created.GetOrAdd(context.Name, _ => new ConcurrentQueue<ImageProviderContext>()).Enqueue(context);
         return new FakeImageGenerator(context.Name, context.Options.DefaultModel ?? Model);
     }
 }

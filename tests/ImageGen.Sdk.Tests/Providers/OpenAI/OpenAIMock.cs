@@ -13,22 +13,35 @@ public sealed class OpenAIMock : IDisposable
 
     private readonly Queue<Func<HttpResponseMessage>> _responses = new();
 
+    // Requests may arrive concurrently; the recording lists are plain lists, so recording is serialised.
+    private readonly object _gate = new();
+
     public OpenAIMock()
     {
         Handler.Fallback.Respond(async request =>
         {
-            Requests.Add(request);
-            RequestHeaders.Add(request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase));
             byte[] raw = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync();
-            RawBodies.Add(raw);
-            ContentTypes.Add(request.Content?.Headers.ContentType?.ToString());
-            Bodies.Add(Encoding.UTF8.GetString(raw));
-            return _responses.Count > 0 ? _responses.Dequeue()() : Json(TestImages.ImagesResponseJson(TestImages.Png(8, 8)));
+            Func<HttpResponseMessage>? next;
+            lock (_gate)
+            {
+                Requests.Add(request);
+                RequestHeaders.Add(request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase));
+                RawBodies.Add(raw);
+                ContentTypes.Add(request.Content?.Headers.ContentType?.ToString());
+                Bodies.Add(Encoding.UTF8.GetString(raw));
+                next = _responses.Count > 0 ? _responses.Dequeue() : null;
+            }
+
+            return next is not null ? next() : Json(TestImages.ImagesResponseJson(TestImages.Png(8, 8)));
         });
         Downloads.Fallback.Respond(request =>
         {
-            DownloadRequests.Add(request);
-            DownloadAuthorization.Add(request.Headers.Authorization?.ToString() ?? (request.Headers.Contains("api-key") ? "api-key" : null));
+            lock (_gate)
+            {
+                DownloadRequests.Add(request);
+                DownloadAuthorization.Add(request.Headers.Authorization?.ToString() ?? (request.Headers.Contains("api-key") ? "api-key" : null));
+            }
+
             return DownloadResponse?.Invoke(request) ?? new HttpResponseMessage(HttpStatusCode.NotFound);
         });
     }

@@ -1,0 +1,448 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageGen.Sdk.Keys;
+
+/// <summary>
+/// Sends each attempt with one of a provider's API keys, chosen by <see cref="KeyRotationStrategy"/>, and keeps
+/// unhealthy keys out of the way: a rejected key (401) is retired, a rate-limited key (429) cools down and the same
+/// attempt moves on to another key at once, a key out of quota (402) is parked.
+/// </summary>
+/// <remarks>
+/// <para>
+/// When every key rests, the call waits for the soonest one if that is within <see cref="KeyRotationOptions.MaxWait"/>,
+/// else fails with <see cref="ImageGenerationErrorKind.Unavailable"/> and <c>RetryAfter</c> = the soonest return;
+/// when every key is retired it fails at once with <see cref="ImageGenerationErrorKind.Authentication"/>. With one key
+/// the layer only counts: failures pass through unchanged, so the retry layer above handles them as usual.
+/// </para>
+/// <para>
+/// Failures that are not about the key (bad request, content filter, server error, time-out) pass through without
+/// trying another key: another key would fail the same way, and retrying is the retry layer's call.
+/// </para>
+/// </remarks>
+public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
+{
+    private readonly ApiKeyClient[] _keys;
+    private readonly ApiKeyCounters[] _counters;
+    private readonly int[] _cumulativeWeights;
+    private readonly string _provider;
+    private readonly KeyRotationOptions _options;
+    private readonly IKeyStateStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly bool _hasDailyLimits;
+    private long _turn = -1;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="keys">One client per key, in configured order; the first is the inner generator.</param>
+    /// <param name="provider">The provider name (state is stored per provider and fingerprint).</param>
+    /// <param name="options">The strategy and rest times; defaults when <see langword="null"/>.</param>
+    /// <param name="store">Where key health lives; a private in-memory store when <see langword="null"/>.</param>
+    /// <param name="monitor">Receives the keys' counters; none when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="keys"/> is empty or has duplicate fingerprints, a weight or daily limit is not positive, or <paramref name="provider"/> is blank.</exception>
+    public KeyRotatingImageGenerator(
+        IReadOnlyList<ApiKeyClient> keys,
+        string provider,
+        KeyRotationOptions? options = null,
+        IKeyStateStore? store = null,
+        KeyPoolMonitor? monitor = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null)
+        : base(FirstGenerator(keys))
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        _keys = [.. keys];
+        if (_keys.Select(k => k.Fingerprint).Distinct(StringComparer.Ordinal).Count() != _keys.Length)
+        {
+            throw new ArgumentException("Two keys have the same fingerprint; fingerprints must be unique per provider.", nameof(keys));
+        }
+
+        _cumulativeWeights = new int[_keys.Length];
+        int total = 0;
+        for (int i = 0; i < _keys.Length; i++)
+        {
+            if (_keys[i].Weight <= 0 || _keys[i].DailyLimit is <= 0)
+            {
+                throw new ArgumentException($"Key {_keys[i].Fingerprint}: weights and daily limits must be positive.", nameof(keys));
+            }
+
+            total = checked(total + _keys[i].Weight);
+            _cumulativeWeights[i] = total;
+        }
+
+        _provider = provider;
+        _options = options ?? new KeyRotationOptions();
+        _store = store ?? new InMemoryKeyStateStore();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _hasDailyLimits = _keys.Any(k => k.DailyLimit is not null);
+        _counters = [.. _keys.Select(k => new ApiKeyCounters(provider, k.Fingerprint))];
+        monitor?.Register(provider, _counters);
+    }
+
+    /// <inheritdoc />
+    public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _keys.Length == 1 ? SendAsync(0, request, cancellationToken) : RotateAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // The base disposes the first key's client; the others are ours too.
+            for (int i = 1; i < _keys.Length; i++)
+            {
+                (_keys[i].Generator as IDisposable)?.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static IImageGenerator FirstGenerator(IReadOnlyList<ApiKeyClient> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            throw new ArgumentException("At least one key is required.", nameof(keys));
+        }
+
+        return keys[0].Generator;
+    }
+
+    private async Task<ImageGenerationResult> RotateAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        bool[]? tried = null;
+        TimeSpan waited = TimeSpan.Zero;
+        ImageGenerationException? lastKeyFailure = null;
+        for (int round = 0; ; round++)
+        {
+            int index = await PickAsync(tried, cancellationToken).ConfigureAwait(false);
+            if (index < 0)
+            {
+                TimeSpan wait = await WaitForSoonestKeyAsync(waited, round, lastKeyFailure, cancellationToken).ConfigureAwait(false);
+                waited += wait;
+                tried = null;
+                continue;
+            }
+
+            // Counted inline rather than through SendAsync: one async state machine per call keeps the pool cheap.
+            ApiKeyCounters counters = _counters[index];
+            counters.Started();
+            try
+            {
+                ImageGenerationResult result = await _keys[index].Generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+                counters.Succeeded();
+                return result;
+            }
+            catch (ImageGenerationException ex)
+            {
+                counters.Failed(ex.Kind);
+                if (Classify(ex) == KeyFailure.None)
+                {
+                    throw;
+                }
+
+                lastKeyFailure = ex;
+            }
+            catch
+            {
+                counters.Failed(null);
+                throw;
+            }
+
+            // The key is put out of the way; the same attempt moves on to another key at once, without a back-off.
+            await RestKeyAsync(index, lastKeyFailure, cancellationToken).ConfigureAwait(false);
+            (tried ??= new bool[_keys.Length])[index] = true;
+        }
+    }
+
+    private async Task<ImageGenerationResult> SendAsync(int index, ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        ApiKeyCounters counters = _counters[index];
+        counters.Started();
+        try
+        {
+            ImageGenerationResult result = await _keys[index].Generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+            counters.Succeeded();
+            return result;
+        }
+        catch (ImageGenerationException ex)
+        {
+            counters.Failed(ex.Kind);
+            throw;
+        }
+        catch
+        {
+            counters.Failed(null);
+            throw;
+        }
+    }
+
+    /// <summary>Returns the index of a usable key (counting it against its daily limit), or -1 when none is usable now.</summary>
+    /// <remarks>Synchronous while the store answers synchronously (the in-memory default), so a healthy pool costs no extra state machine.</remarks>
+    private ValueTask<int> PickAsync(bool[]? tried, CancellationToken cancellationToken)
+    {
+        if (_options.Strategy == KeyRotationStrategy.LeastUsed)
+        {
+            return PickLeastUsedAsync(tried, cancellationToken);
+        }
+
+        int n = _keys.Length;
+        int start = _options.Strategy switch
+        {
+            KeyRotationStrategy.RoundRobin => (int)((ulong)Interlocked.Increment(ref _turn) % (ulong)n),
+            KeyRotationStrategy.Weighted => WeightedStart(),
+            _ => 0,
+        };
+
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        for (int offset = 0; offset < n; offset++)
+        {
+            int index = (start + offset) % n;
+            if (tried?[index] == true || _counters[index].IsRetired)
+            {
+                continue;
+            }
+
+            ValueTask<ApiKeyStatus> read = _store.GetAsync(_provider, _keys[index].Fingerprint, cancellationToken);
+            if (!read.IsCompletedSuccessfully || _keys[index].DailyLimit is not null)
+            {
+                return PickFromAsync(start, offset, read, tried, now, cancellationToken);
+            }
+
+            if (read.Result.EffectiveState(now) == ApiKeyState.Active)
+            {
+                return new ValueTask<int>(index);
+            }
+        }
+
+        return new ValueTask<int>(-1);
+    }
+
+    private async ValueTask<int> PickFromAsync(int start, int offset, ValueTask<ApiKeyStatus> pending, bool[]? tried, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int n = _keys.Length;
+        int index = (start + offset) % n;
+        ApiKeyStatus status = await pending.ConfigureAwait(false);
+        if (status.EffectiveState(now) == ApiKeyState.Active && await TryCountDailyAsync(index, now, cancellationToken).ConfigureAwait(false))
+        {
+            return index;
+        }
+
+        for (offset++; offset < n; offset++)
+        {
+            index = (start + offset) % n;
+            if (await IsUsableAsync(index, tried, now, cancellationToken).ConfigureAwait(false)
+                && await TryCountDailyAsync(index, now, cancellationToken).ConfigureAwait(false))
+            {
+                return index;
+            }
+        }
+
+        return -1;
+    }
+
+    private async ValueTask<int> PickLeastUsedAsync(bool[]? tried, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        bool[] skip = tried is null ? new bool[_keys.Length] : [.. tried];
+        while (true)
+        {
+            int best = -1;
+            for (int i = 0; i < _keys.Length; i++)
+            {
+                if (!skip[i] && await IsUsableAsync(i, null, now, cancellationToken).ConfigureAwait(false)
+                    && (best < 0 || IsLessUsed(_counters[i], _counters[best])))
+                {
+                    best = i;
+                }
+            }
+
+            if (best < 0 || await TryCountDailyAsync(best, now, cancellationToken).ConfigureAwait(false))
+            {
+                return best;
+            }
+
+            skip[best] = true;
+        }
+
+        static bool IsLessUsed(ApiKeyCounters a, ApiKeyCounters b)
+            => a.InFlight < b.InFlight || (a.InFlight == b.InFlight && a.Requests < b.Requests);
+    }
+
+    private int WeightedStart()
+    {
+        int total = _cumulativeWeights[^1];
+        int slot = (int)((ulong)Interlocked.Increment(ref _turn) % (ulong)total);
+        int index = Array.BinarySearch(_cumulativeWeights, slot + 1);
+        return index >= 0 ? index : ~index;
+    }
+
+    private async ValueTask<bool> IsUsableAsync(int index, bool[]? tried, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (tried?[index] == true || _counters[index].IsRetired)
+        {
+            return false;
+        }
+
+        ApiKeyStatus status = await _store.GetAsync(_provider, _keys[index].Fingerprint, cancellationToken).ConfigureAwait(false);
+        return status.EffectiveState(now) == ApiKeyState.Active;
+    }
+
+    private async ValueTask<bool> TryCountDailyAsync(int index, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!_hasDailyLimits || _keys[index].DailyLimit is not { } limit)
+        {
+            return true;
+        }
+
+        DateOnly today = DateOnly.FromDateTime(now.UtcDateTime);
+        long count = await _store.IncrementDailyCountAsync(_provider, _keys[index].Fingerprint, today, cancellationToken).ConfigureAwait(false);
+        if (count <= limit)
+        {
+            return true;
+        }
+
+        DateTimeOffset midnight = new(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        await _store.SetAsync(_provider, _keys[index].Fingerprint, new ApiKeyStatus(ApiKeyState.Parked, midnight), cancellationToken).ConfigureAwait(false);
+        LogDailyLimit(_logger, _keys[index].Fingerprint, _provider, limit);
+        return false;
+    }
+
+    private static KeyFailure Classify(ImageGenerationException failure)
+    {
+        if (failure.Kind == ImageGenerationErrorKind.Authentication || failure.StatusCode == 401)
+        {
+            return KeyFailure.Rejected;
+        }
+
+        if (failure.Kind == ImageGenerationErrorKind.QuotaExceeded || failure.StatusCode == 402)
+        {
+            return KeyFailure.OutOfQuota;
+        }
+
+        return failure.Kind == ImageGenerationErrorKind.RateLimited ? KeyFailure.RateLimited : KeyFailure.None;
+    }
+
+    /// <summary>Retires, parks or cools the key according to a failure that <see cref="Classify"/> blamed on the key.</summary>
+    private async Task RestKeyAsync(int index, ImageGenerationException failure, CancellationToken cancellationToken)
+    {
+        string fingerprint = _keys[index].Fingerprint;
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        switch (Classify(failure))
+        {
+            case KeyFailure.Rejected:
+                if (_counters[index].Retire())
+                {
+                    LogRetired(_logger, fingerprint, _provider, failure.StatusCode);
+                }
+
+                await _store.SetAsync(_provider, fingerprint, new ApiKeyStatus(ApiKeyState.Retired), cancellationToken).ConfigureAwait(false);
+                break;
+            case KeyFailure.OutOfQuota:
+                DateTimeOffset until = now + _options.QuotaCooldown;
+                await _store.SetAsync(_provider, fingerprint, new ApiKeyStatus(ApiKeyState.Parked, until), cancellationToken).ConfigureAwait(false);
+                LogParked(_logger, fingerprint, _provider, until);
+                break;
+            default:
+                TimeSpan rest = failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? retryAfter : _options.KeyCooldown;
+                await _store.SetAsync(_provider, fingerprint, new ApiKeyStatus(ApiKeyState.Cooling, now + rest), cancellationToken).ConfigureAwait(false);
+                long restMs = (long)rest.TotalMilliseconds;
+                LogCooling(_logger, fingerprint, _provider, restMs);
+                break;
+        }
+    }
+
+    /// <summary>Waits for the soonest resting key, or throws when every key is retired or the wait is too long.</summary>
+    private async Task<TimeSpan> WaitForSoonestKeyAsync(TimeSpan waited, int round, ImageGenerationException? lastKeyFailure, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        DateTimeOffset? soonest = null;
+        int retired = 0;
+        for (int i = 0; i < _keys.Length; i++)
+        {
+            ApiKeyStatus status = await _store.GetAsync(_provider, _keys[i].Fingerprint, cancellationToken).ConfigureAwait(false);
+            ApiKeyState state = _counters[i].IsRetired ? ApiKeyState.Retired : status.EffectiveState(now);
+            if (state == ApiKeyState.Retired)
+            {
+                retired++;
+            }
+            else
+            {
+                DateTimeOffset back = state == ApiKeyState.Active ? now : status.Until ?? now;
+                soonest = soonest is null || back < soonest ? back : soonest;
+            }
+        }
+
+        if (soonest is null)
+        {
+            throw new ImageGenerationException(
+                ImageGenerationErrorKind.Authentication,
+                $"Every API key of provider '{_provider}' was rejected by the provider and is retired; configure a valid key.",
+                lastKeyFailure)
+            {
+                Provider = _provider,
+                StatusCode = lastKeyFailure?.StatusCode,
+            };
+        }
+
+        TimeSpan wait = soonest.Value - now;
+        if (wait < TimeSpan.Zero)
+        {
+            wait = TimeSpan.Zero;
+        }
+
+        // A store that does not keep what it is told would otherwise spin here.
+        if (waited + wait > _options.MaxWait || (wait == TimeSpan.Zero && round > 4 * _keys.Length))
+        {
+            throw new ImageGenerationException(
+                ImageGenerationErrorKind.Unavailable,
+                string.Create(CultureInfo.InvariantCulture, $"Every API key of provider '{_provider}' is resting ({retired} retired); the soonest returns in {wait.TotalSeconds:0.###} s, past the key wait limit of {_options.MaxWait.TotalSeconds:0.###} s."),
+                lastKeyFailure)
+            {
+                Provider = _provider,
+                RetryAfter = wait,
+            };
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            long waitMs = (long)Math.Ceiling(wait.TotalMilliseconds);
+            LogWaitingForKey(_logger, _provider, waitMs);
+            await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        return wait;
+    }
+
+    private enum KeyFailure
+    {
+        None,
+        Rejected,
+        OutOfQuota,
+        RateLimited,
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Error, Message = "API key {Fingerprint} of provider {Provider} was rejected (status {StatusCode}); it is retired and will not be used again by this process")]
+    private static partial void LogRetired(ILogger logger, string fingerprint, string provider, int? statusCode);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "API key {Fingerprint} of provider {Provider} was rate-limited; cooling for {CooldownMs} ms and moving on to another key")]
+    private static partial void LogCooling(ILogger logger, string fingerprint, string provider, long cooldownMs);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "API key {Fingerprint} of provider {Provider} is out of quota; parked until {Until:O}")]
+    private static partial void LogParked(ILogger logger, string fingerprint, string provider, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Information, Message = "API key {Fingerprint} of provider {Provider} reached its daily limit of {DailyLimit} calls; parked until midnight UTC")]
+    private static partial void LogDailyLimit(ILogger logger, string fingerprint, string provider, int dailyLimit);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Information, Message = "keys: every API key of provider {Provider} is resting; waiting {WaitMs} ms for the soonest")]
+    private static partial void LogWaitingForKey(ILogger logger, string provider, long waitMs);
+}

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageGen.Sdk.Pricing;
+
+/// <summary>
+/// Sets <see cref="ImageGenerationResult.EstimatedCostUsd"/> on every provider result and enforces spending budgets:
+/// before a call its estimated cost is reserved against each budget (a call that would pass one fails with
+/// <see cref="ImageGenerationErrorKind.BudgetExceeded"/> and is not sent); after success the actual cost replaces it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The cost comes from the token usage the provider returned when the model is priced per token (GPT image models),
+/// else from the price table per image. A model the table does not know has no estimate: such a call is allowed
+/// (logged at Debug), since refusing every call to a new model would break apps on a price-table gap; its cost is
+/// recorded if the usage prices it.
+/// </para>
+/// <para>
+/// It sits per provider inside retry, so each attempt is checked on its own: a failed attempt gives its reservation
+/// back (providers do not bill failures), and a budget that fills while a call is retrying stops the next attempt.
+/// </para>
+/// </remarks>
+public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerator
+{
+    private readonly ImageProviderDescriptor _provider;
+    private readonly ImagePriceTable _prices;
+    private readonly BudgetGuard? _budget;
+    private readonly bool _isFree;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="innerGenerator">The rest of the provider pipeline.</param>
+    /// <param name="provider">The provider's descriptor (default model, type).</param>
+    /// <param name="prices">The price table; <see cref="ImagePriceTable.Default"/> when <see langword="null"/>.</param>
+    /// <param name="budget">The budgets; none when <see langword="null"/>.</param>
+    /// <param name="spendStore">Where spending lives; a private in-memory store when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for budget periods; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> or <paramref name="provider"/> is <see langword="null"/>.</exception>
+    public CostTrackingImageGenerator(
+        IImageGenerator innerGenerator,
+        ImageProviderDescriptor provider,
+        ImagePriceTable? prices = null,
+        BudgetOptions? budget = null,
+        IBudgetSpendStore? spendStore = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null)
+        : base(innerGenerator)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        _provider = provider;
+        _prices = prices ?? ImagePriceTable.Default;
+        TimeProvider clock = timeProvider ?? TimeProvider.System;
+        _budget = budget is { HasLimits: true } ? new BudgetGuard(budget, spendStore ?? new InMemoryBudgetSpendStore(clock), clock) : null;
+        _isFree = string.Equals(provider.ProviderType, ImageProviderTypes.Local, StringComparison.OrdinalIgnoreCase);
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    public override async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string model = request.Model ?? _provider.DefaultModel;
+        ImageSize? size = request.Size ?? _provider.GetModel(model)?.DefaultSize;
+        decimal? perImage = _isFree ? 0m : _prices.GetImagePrice(model, size, request.Quality);
+        decimal? estimate = perImage * request.Count;
+
+        BudgetGuard.Reservation? reservation = null;
+        if (_budget is not null)
+        {
+            if (estimate is { } amount)
+            {
+                reservation = await _budget.ReserveAsync(_provider.Name, request.User, amount, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                LogNoEstimate(_logger, _provider.Name, model);
+            }
+        }
+
+        ImageGenerationResult result;
+        try
+        {
+            result = await base.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (reservation is not null)
+            {
+                await _budget!.ReleaseAsync(reservation).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        decimal? actual = result.EstimatedCostUsd
+            ?? (_isFree ? 0m : _prices.GetCostFromUsage(result.Model, result.Usage) ?? _prices.GetCostFromUsage(model, result.Usage))
+            ?? perImage * result.Images.Count;
+        if (reservation is not null)
+        {
+            await _budget!.SettleAsync(reservation, actual).ConfigureAwait(false);
+        }
+        else if (_budget is not null && actual is { } unestimated)
+        {
+            await _budget.RecordAsync(request.User, unestimated).ConfigureAwait(false);
+        }
+
+        return actual == result.EstimatedCostUsd ? result : new ImageGenerationResult(result) { EstimatedCostUsd = actual };
+    }
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Debug, Message = "budget: no price for model {Model} of provider {Provider}; the call is allowed without a budget check")]
+    private static partial void LogNoEstimate(ILogger logger, string provider, string model);
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImageGen.Sdk.RateLimiting;
+
+/// <summary>
+/// Holds each provider attempt until a client-side permit is free, and pauses the provider's traffic when it
+/// answers 429 with a retry delay that the key layer below could not absorb.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A call that would wait past the configured maximum, or finds the queue full, fails at once with
+/// <see cref="ImageGenerationErrorKind.RateLimited"/> and never reaches the provider. <c>RetryAfter</c> is the
+/// limiter's estimate of when the next permit frees up.
+/// </para>
+/// <para>
+/// Provider-wide back-off: a <see cref="ImageGenerationErrorKind.RateLimited"/> (one key) or
+/// <see cref="ImageGenerationErrorKind.Unavailable"/> (every key cooling) failure with a <c>RetryAfter</c> coming
+/// up from below pauses every call of this provider until the delay passes, so queued requests do not hammer it.
+/// Providers' <c>x-ratelimit-remaining-*</c> / <c>x-ratelimit-reset-*</c> headers are not carried on
+/// <see cref="ImageGenerationResult"/>; <see cref="PauseUntil"/> is the seam a provider client can call to slow
+/// down before the 429 once it surfaces them.
+/// </para>
+/// </remarks>
+public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerator
+{
+    private readonly string _provider;
+    private readonly RateLimiter? _limiter;
+    private readonly TimeSpan? _maxWait;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private long _pausedUntilUtcTicks;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="innerGenerator">The key layer or provider client.</param>
+    /// <param name="provider">The provider name, for messages and logs.</param>
+    /// <param name="limiter">The permits to take before each attempt; <see langword="null"/> for back-off only. The caller owns it (it may be shared between pipelines), so this layer does not dispose it.</param>
+    /// <param name="maxWait">The longest a call waits for a permit or a back-off; <see langword="null"/> for no maximum.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="provider"/> is blank or <paramref name="maxWait"/> is negative.</exception>
+    public RateLimitingImageGenerator(
+        IImageGenerator innerGenerator,
+        string provider,
+        RateLimiter? limiter,
+        TimeSpan? maxWait = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null)
+        : base(innerGenerator)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        if (maxWait is { } wait)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero, nameof(maxWait));
+        }
+
+        _provider = provider;
+        _limiter = limiter;
+        _maxWait = maxWait;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Gets the time until which this provider's traffic is paused, or <see langword="null"/> when it is not.</summary>
+    public DateTimeOffset? PausedUntil
+    {
+        get
+        {
+            long ticks = Volatile.Read(ref _pausedUntilUtcTicks);
+            return ticks > _timeProvider.GetUtcNow().UtcTicks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        }
+    }
+
+    /// <summary>Pauses this provider's traffic until <paramref name="until"/> (a later pause already in place wins).</summary>
+    /// <param name="until">When calls may flow again.</param>
+    public void PauseUntil(DateTimeOffset until)
+    {
+        long target = until.UtcTicks;
+        long current = Volatile.Read(ref _pausedUntilUtcTicks);
+        while (target > current)
+        {
+            long seen = Interlocked.CompareExchange(ref _pausedUntilUtcTicks, target, current);
+            if (seen == current)
+            {
+                long pauseMs = (long)(until - _timeProvider.GetUtcNow()).TotalMilliseconds;
+                LogPaused(_logger, _provider, pauseMs);
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // Fast path, no extra state machine: not paused and a permit is free at once.
+        if (Volatile.Read(ref _pausedUntilUtcTicks) == 0)
+        {
+            if (_limiter is null)
+            {
+                return SendAsync(null, request, cancellationToken);
+            }
+
+            RateLimitLease lease = _limiter.AttemptAcquire(1);
+            if (lease.IsAcquired)
+            {
+                return SendAsync(lease, request, cancellationToken);
+            }
+
+            lease.Dispose();
+        }
+
+        return WaitThenSendAsync(request, cancellationToken);
+    }
+
+    private async Task<ImageGenerationResult> WaitThenSendAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        await WaitForBackOffAsync(cancellationToken).ConfigureAwait(false);
+        RateLimitLease? lease = _limiter is null ? null : await AcquireAsync(_limiter, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(lease, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ImageGenerationResult> SendAsync(RateLimitLease? lease, ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await InnerGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageGenerationException ex) when (ex.RetryAfter is { } delay && delay > TimeSpan.Zero
+            && ex.Kind is ImageGenerationErrorKind.RateLimited or ImageGenerationErrorKind.Unavailable)
+        {
+            PauseUntil(_timeProvider.GetUtcNow() + delay);
+            throw;
+        }
+        finally
+        {
+            lease?.Dispose();
+        }
+    }
+
+    private async ValueTask WaitForBackOffAsync(CancellationToken cancellationToken)
+    {
+        long until = Volatile.Read(ref _pausedUntilUtcTicks);
+        if (until == 0)
+        {
+            return;
+        }
+
+        TimeSpan remaining = new DateTimeOffset(until, TimeSpan.Zero) - _timeProvider.GetUtcNow();
+        if (remaining <= TimeSpan.Zero)
+        {
+            // The pause is over: clear it (unless a newer one arrived) so later calls take the fast path again.
+            Interlocked.CompareExchange(ref _pausedUntilUtcTicks, 0, until);
+            return;
+        }
+
+        if (_maxWait is { } maxWait && remaining > maxWait)
+        {
+            throw Refused($"provider '{_provider}' asked to slow down for {Format(remaining)}, longer than MaxWait {Format(maxWait)}", remaining);
+        }
+
+        long remainingMs = (long)Math.Ceiling(remaining.TotalMilliseconds);
+        LogWaiting(_logger, remainingMs, _provider);
+
+        await Task.Delay(remaining, _timeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<RateLimitLease> AcquireAsync(RateLimiter limiter, CancellationToken cancellationToken)
+    {
+        // Fast path: nothing waits, no allocation beyond the lease.
+        RateLimitLease lease = limiter.AttemptAcquire(1);
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        TimeSpan? estimate = RetryAfterOf(lease);
+        lease.Dispose();
+        if (_maxWait is { } maxWait && (maxWait == TimeSpan.Zero || estimate > maxWait))
+        {
+            throw Refused($"the next permit of provider '{_provider}' frees up in {Format(estimate)}, longer than MaxWait {Format(maxWait)}", estimate);
+        }
+
+        if (estimate is { } known)
+        {
+            long estimateMs = (long)Math.Ceiling(known.TotalMilliseconds);
+            LogWaiting(_logger, estimateMs, _provider);
+        }
+        else
+        {
+            LogWaitingForSlot(_logger, _provider);
+        }
+
+        using CancellationTokenSource? timeout = _maxWait is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
+        using CancellationTokenSource? linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            lease = await limiter.AcquireAsync(1, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan? retryAfter = CurrentRetryAfter(limiter);
+            throw Refused($"no permit of provider '{_provider}' freed up within MaxWait {Format(_maxWait)}", retryAfter);
+        }
+
+        if (!lease.IsAcquired)
+        {
+            TimeSpan? retryAfter = RetryAfterOf(lease) ?? estimate;
+            lease.Dispose();
+            throw Refused($"the rate-limit queue of provider '{_provider}' is full", retryAfter);
+        }
+
+        return lease;
+    }
+
+    private static TimeSpan? CurrentRetryAfter(RateLimiter limiter)
+    {
+        using RateLimitLease probe = limiter.AttemptAcquire(0);
+        return probe.IsAcquired ? null : RetryAfterOf(probe);
+    }
+
+    private static TimeSpan? RetryAfterOf(RateLimitLease lease)
+        => lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter) && retryAfter > TimeSpan.Zero ? retryAfter : null;
+
+    private ImageGenerationException Refused(string reason, TimeSpan? retryAfter)
+        => new(ImageGenerationErrorKind.RateLimited, $"Client-side rate limit: {reason}; the call was not sent.")
+        {
+            Provider = _provider,
+            RetryAfter = retryAfter,
+        };
+
+    private static string Format(TimeSpan? span)
+        => span is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0} ms") : "an unknown time";
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "rate limit: waiting {WaitMs} ms for provider {Provider}")]
+    private static partial void LogWaiting(ILogger logger, long waitMs, string provider);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "rate limit: waiting for a concurrency slot of provider {Provider}")]
+    private static partial void LogWaitingForSlot(ILogger logger, string provider);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "rate limit: provider {Provider} asked to slow down; pausing its traffic for {PauseMs} ms")]
+    private static partial void LogPaused(ILogger logger, string provider, long pauseMs);
+}

@@ -1,0 +1,60 @@
+using ImageGen.Sdk.RateLimiting;
+using Microsoft.Extensions.Logging;
+
+namespace ImageGen.Sdk;
+
+/// <summary>Adds <see cref="RateLimitingImageGenerator"/> to a pipeline.</summary>
+public static class RateLimitingImageGeneratorBuilderExtensions
+{
+    /// <summary>
+    /// Adds client-side rate limiting and provider-wide back-off. Place it inside retry (each attempt takes a
+    /// permit) and above key rotation.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="provider">The provider name, for messages and logs.</param>
+    /// <param name="options">The limits; unset properties do not limit.</param>
+    /// <param name="timeProvider">The clock; taken from the services, else <see cref="TimeProvider.System"/>, when <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="provider"/> is blank or <paramref name="options"/> is invalid.</exception>
+    public static ImageGeneratorBuilder UseRateLimiting(this ImageGeneratorBuilder builder, string provider, RateLimitOptions options, TimeProvider? timeProvider = null)
+        => UseRateLimiting(builder, provider, options, sharedLimiter: null, timeProvider);
+
+    /// <summary>
+    /// Adds client-side rate limiting whose permits come from <paramref name="sharedLimiter"/> (for example an
+    /// app-wide limit shared by several providers) and then from <paramref name="options"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="provider">The provider name, for messages and logs.</param>
+    /// <param name="options">The provider's own limits; unset properties do not limit.</param>
+    /// <param name="sharedLimiter">A limiter shared with other pipelines, taken first; the caller owns it.</param>
+    /// <param name="timeProvider">The clock; taken from the services, else <see cref="TimeProvider.System"/>, when <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="provider"/> is blank or <paramref name="options"/> is invalid.</exception>
+    public static ImageGeneratorBuilder UseRateLimiting(
+        this ImageGeneratorBuilder builder,
+        string provider,
+        RateLimitOptions options,
+        System.Threading.RateLimiting.RateLimiter? sharedLimiter,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> errors = [];
+        options.Validate("RateLimit", errors);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        return builder.Use((inner, services) =>
+        {
+            TimeProvider clock = timeProvider ?? (TimeProvider?)services.GetService(typeof(TimeProvider)) ?? TimeProvider.System;
+            ILogger? logger = ((ILoggerFactory?)services.GetService(typeof(ILoggerFactory)))?.CreateLogger<RateLimitingImageGenerator>();
+            System.Threading.RateLimiting.RateLimiter? limiter = RateLimiterFactory.Chain(sharedLimiter, RateLimiterFactory.Create(options, clock));
+            return new RateLimitingImageGenerator(inner, provider, limiter, options.MaxWait, clock, logger);
+        });
+    }
+}

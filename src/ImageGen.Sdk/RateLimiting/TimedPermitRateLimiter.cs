@@ -1,0 +1,225 @@
+using System.Threading.RateLimiting;
+
+namespace ImageGen.Sdk.RateLimiting;
+
+/// <summary>
+/// A rate limit as "at most <c>permitLimit</c> starts per <c>hold</c>": each acquired permit of an inner
+/// <see cref="ConcurrencyLimiter"/> is returned <c>hold</c> after it was taken, by a timer of the injected
+/// <see cref="TimeProvider"/>.
+/// </summary>
+/// <remarks>
+/// The built-in <see cref="TokenBucketRateLimiter"/> and window limiters measure replenishment with
+/// <c>Stopwatch</c> (even with <c>AutoReplenishment = false</c>, <c>TryReplenish</c> adds tokens for the real time
+/// elapsed), so they cannot run on an injected clock. Holding concurrency permits for a fixed time gives the same
+/// limit, strictly (no window-edge doubling), keeps queueing, queue limits and fairness in the library's
+/// <see cref="ConcurrencyLimiter"/>, and runs deterministically on a fake <see cref="TimeProvider"/>.
+/// Because every permit is held for the same time, permits are released in the order they were taken, so a FIFO
+/// queue and one timer suffice.
+/// </remarks>
+internal sealed class TimedPermitRateLimiter : RateLimiter
+{
+    private readonly ConcurrencyLimiter _permits;
+    private readonly TimeProvider _timeProvider;
+    private readonly long _holdTicks;
+    private readonly ITimer _timer;
+    private readonly Lock _gate = new();
+    private readonly Queue<HeldPermit> _held = new();
+    private bool _timerArmed;
+    private bool _disposed;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="permitLimit">How many calls may start per <paramref name="hold"/>.</param>
+    /// <param name="hold">How long each permit stays taken.</param>
+    /// <param name="queueLimit">How many callers may wait.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public TimedPermitRateLimiter(int permitLimit, TimeSpan hold, int queueLimit, TimeProvider timeProvider)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(permitLimit);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(hold, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _permits = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = permitLimit,
+            QueueLimit = queueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        _timeProvider = timeProvider;
+        Hold = hold;
+        _holdTicks = ToTimestampTicks(hold);
+        _timer = timeProvider.CreateTimer(static state => ((TimedPermitRateLimiter)state!).ReleaseDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Gets how long each permit stays taken.</summary>
+    public TimeSpan Hold { get; }
+
+    /// <inheritdoc />
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _held.Count == 0 ? _permits.IdleDuration : null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override RateLimiterStatistics? GetStatistics() => _permits.GetStatistics();
+
+    /// <inheritdoc />
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+        => Take(_permits.AttemptAcquire(permitCount), permitCount);
+
+    /// <inheritdoc />
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+        => Take(await _permits.AcquireAsync(permitCount, cancellationToken).ConfigureAwait(false), permitCount);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            List<HeldPermit> held;
+            lock (_gate)
+            {
+                _disposed = true;
+                held = [.. _held];
+                _held.Clear();
+            }
+
+            _timer.Dispose();
+            foreach (HeldPermit permit in held)
+            {
+                permit.Lease.Dispose();
+            }
+
+            _permits.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private RateLimitLease Take(RateLimitLease lease, int permitCount)
+    {
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            return new RefusedLease(TimeUntilNextRelease());
+        }
+
+        if (permitCount == 0)
+        {
+            return lease;
+        }
+
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                lease.Dispose();
+                throw new ObjectDisposedException(nameof(TimedPermitRateLimiter));
+            }
+
+            _held.Enqueue(new HeldPermit(_timeProvider.GetTimestamp() + _holdTicks, lease));
+            if (!_timerArmed)
+            {
+                _timerArmed = true;
+                _timer.Change(Hold, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        // The caller's lease is a token: the permit itself goes back when the timer says so, not when the call ends.
+        return GrantedLease.Instance;
+    }
+
+    private void ReleaseDue()
+    {
+        List<RateLimitLease>? due = null;
+        lock (_gate)
+        {
+            long now = _timeProvider.GetTimestamp();
+            while (_held.TryPeek(out HeldPermit head) && head.ReleaseAt <= now)
+            {
+                _held.Dequeue();
+                (due ??= []).Add(head.Lease);
+            }
+
+            if (_held.TryPeek(out HeldPermit next))
+            {
+                _timer.Change(FromTimestampTicks(next.ReleaseAt - now), Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                _timerArmed = false;
+            }
+        }
+
+        // Released outside the lock: a release grants the next queued caller, which may take a permit at once.
+        if (due is not null)
+        {
+            foreach (RateLimitLease lease in due)
+            {
+                lease.Dispose();
+            }
+        }
+    }
+
+    private TimeSpan TimeUntilNextRelease()
+    {
+        lock (_gate)
+        {
+            return _held.TryPeek(out HeldPermit head)
+                ? FromTimestampTicks(Math.Max(0, head.ReleaseAt - _timeProvider.GetTimestamp()))
+                : TimeSpan.Zero;
+        }
+    }
+
+    private long ToTimestampTicks(TimeSpan span)
+        => (long)Math.Ceiling(span.Ticks * (double)_timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
+
+    private TimeSpan FromTimestampTicks(long ticks)
+    {
+        // Round up so the timer never fires before the permit is due (and never with a zero due time).
+        long spanTicks = (long)Math.Ceiling(ticks * (double)TimeSpan.TicksPerSecond / _timeProvider.TimestampFrequency);
+        return TimeSpan.FromTicks(Math.Max(1, spanTicks));
+    }
+
+    private readonly record struct HeldPermit(long ReleaseAt, RateLimitLease Lease);
+
+    /// <summary>An acquired lease whose disposal does nothing (the permit is released by the timer).</summary>
+    private sealed class GrantedLease : RateLimitLease
+    {
+        public static readonly GrantedLease Instance = new();
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
+
+    /// <summary>A refused lease carrying when the next permit returns.</summary>
+    private sealed class RefusedLease(TimeSpan retryAfter) : RateLimitLease
+    {
+        public override bool IsAcquired => false;
+
+        public override IEnumerable<string> MetadataNames => [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            if (metadataName == MetadataName.RetryAfter.Name)
+            {
+                metadata = retryAfter;
+                return true;
+            }
+
+            metadata = null;
+            return false;
+        }
+    }
+}
