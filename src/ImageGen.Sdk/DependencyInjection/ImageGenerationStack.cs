@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using ImageGen.Sdk.Keys;
 using ImageGen.Sdk.Providers;
 using ImageGen.Sdk.Resilience;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,16 +14,20 @@ namespace ImageGen.Sdk.DependencyInjection;
 internal sealed class ImageGenerationStack
 {
     private readonly IServiceProvider _services;
+    private readonly ImageGenerationOptions _options;
+    private readonly ImageGenerationLimits _limits;
     private readonly ConcurrentDictionary<string, IImageGenerator> _pinned = new(StringComparer.OrdinalIgnoreCase);
 
     public ImageGenerationStack(
         IServiceProvider services,
         IOptions<ImageGenerationOptions> options,
         IEnumerable<IImageProviderFactory> factories,
-        ImageGenerationBuilder builder)
+        ImageGenerationBuilder builder,
+        ImageGenerationLimits limits)
     {
         _services = services;
-        ImageGenerationOptions value = options.Value;
+        _options = options.Value;
+        _limits = limits;
         Dictionary<string, IImageProviderFactory> factoryByType = new(StringComparer.OrdinalIgnoreCase);
         foreach (IImageProviderFactory factory in factories)
         {
@@ -32,16 +36,17 @@ internal sealed class ImageGenerationStack
 
         List<ImageProviderDescriptor> descriptors = [];
         Dictionary<string, IImageGenerator> pipelines = new(StringComparer.OrdinalIgnoreCase);
-        foreach ((string name, ImageProviderOptions providerOptions) in value.Providers)
+        foreach ((string name, ImageProviderOptions providerOptions) in _options.Providers)
         {
+            // Types were checked by start-up validation, so the lookup cannot miss here.
             IImageProviderFactory factory = factoryByType[providerOptions.Type!];
             ImageProviderDescriptor descriptor = factory.Describe(name, providerOptions);
             descriptors.Add(descriptor);
             pipelines[name] = BuildProviderPipeline(name, providerOptions, factory, descriptor);
         }
 
-        Catalog = new ImageProviderCatalog(descriptors, value.DefaultProvider);
-        Generator = BuildStack(value, builder, pipelines);
+        Catalog = new ImageProviderCatalog(descriptors, _options.DefaultProvider);
+        Generator = BuildStack(builder, pipelines);
     }
 
     /// <summary>Gets the configured providers.</summary>
@@ -58,10 +63,10 @@ internal sealed class ImageGenerationStack
         return _pinned.GetOrAdd(descriptor.Name, static (name, generator) => new PinnedProviderImageGenerator(generator, name), Generator);
     }
 
-    /// <summary>The request path shared by all providers: validation → custom layers → cache → routing/fallback.</summary>
-    private IImageGenerator BuildStack(ImageGenerationOptions options, ImageGenerationBuilder builder, Dictionary<string, IImageGenerator> pipelines)
+    /// <summary>The path shared by all providers: validation → custom layers → cache → user quotas → routing or fallback.</summary>
+    private IImageGenerator BuildStack(ImageGenerationBuilder builder, Dictionary<string, IImageGenerator> pipelines)
     {
-        ImageGeneratorBuilder stack = new ImageGeneratorBuilder(WithFallback(options.Fallback, new ProviderRoutingImageGenerator(Catalog, pipelines)))
+        ImageGeneratorBuilder stack = new ImageGeneratorBuilder(RouteOrFallBack(pipelines))
             .UseValidation(Catalog);
         foreach (Func<IImageGenerator, IServiceProvider, IImageGenerator> layer in builder.Layers)
         {
@@ -71,50 +76,41 @@ internal sealed class ImageGenerationStack
         // The cache sits above everything that costs something: a hit spends no user quota, permit, retry or key quota.
         return stack
             .UseCaching(catalog: Catalog)
-            .UseUserQuotas(options.UserQuotas)
+            .UseUserQuotas(_options.UserQuotas)
             .Build(_services);
     }
 
-    /// <summary>One provider's path: split counts → retry → circuit breaker → attempt timeout → budget/cost → rate limiter → keys → client.</summary>
+    /// <summary>
+    /// One provider's path: count splitting → retry (with the total timeout) → circuit breaker → attempt timeout →
+    /// budget and cost → rate limiter → key rotation → one client per API key.
+    /// </summary>
     private IImageGenerator BuildProviderPipeline(string name, ImageProviderOptions options, IImageProviderFactory factory, ImageProviderDescriptor descriptor)
     {
-        ImageGenerationLimits limits = _services.GetRequiredService<ImageGenerationLimits>();
         IReadOnlyList<ApiKeyClient> keyClients = ImageGenerationLimits.CreateKeyClients(name, options, factory, _services);
         IImageGenerator client = keyClients.Count > 0 ? keyClients[0].Generator : factory.Create(new ImageProviderContext(name, options, null, _services));
+        RetryOptions retry = options.Retry?.InheritFrom(_options.Retry) ?? _options.Retry;
+        CircuitBreakerOptions circuitBreaker = options.CircuitBreaker?.InheritFrom(_options.CircuitBreaker) ?? _options.CircuitBreaker;
 
-        RetryOptions retry = EffectiveRetry(options);
-
-        // Budget/cost sits inside retry: each attempt reserves its estimate and a failed attempt gives it back.
+        // Budget and cost sit inside retry: each attempt reserves its estimate and a failed attempt gives it back.
+        // The limiter sits inside the circuit breaker so its local refusals never reach the provider; key rotation
+        // is innermost so a 429 on one key moves the same attempt to the next key without another permit.
         return new ImageGeneratorBuilder(client)
             .UseCountSplitting(descriptor)
             .UseRetry(retry, name)
-            .UseCircuitBreaker(EffectiveCircuitBreaker(options), name)
+            .UseCircuitBreaker(circuitBreaker, name)
             .UseAttemptTimeout(retry.AttemptTimeout, name)
-            .UseCostTracking(descriptor, limits.Prices, limits.Budget)
-            .UseRateLimiting(name, limits.GetProviderRateLimit(options), limits.GlobalLimiter)
+            .UseCostTracking(descriptor, _limits.Prices, _limits.Budget)
+            .UseRateLimiting(name, _limits.GetProviderRateLimit(options), _limits.GlobalLimiter)
             .UseKeyRotation(name, keyClients, ImageGenerationLimits.GetKeyRotation(options))
             .Build(_services);
     }
 
-    /// <summary>Routes through <see cref="FallbackImageGenerator"/> when <c>ImageGeneration:Fallback</c> lists providers.</summary>
-    private IImageGenerator WithFallback(FallbackOptions fallback, IImageGenerator router) => fallback.Providers.Count == 0
-        ? router
-        : new FallbackImageGenerator(router, Catalog, fallback, (_services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<FallbackImageGenerator>());
-
-    /// <summary>A provider's retry options: its <c>Providers:{name}:Retry</c> overrides over <c>ImageGeneration:Retry</c>.</summary>
-    private RetryOptions EffectiveRetry(ImageProviderOptions provider)
+    /// <summary>Plain routing by provider name, wrapped in <see cref="FallbackImageGenerator"/> when <c>ImageGeneration:Fallback</c> lists providers.</summary>
+    private IImageGenerator RouteOrFallBack(Dictionary<string, IImageGenerator> pipelines)
     {
-        RetryOptions global = GlobalOptions.Retry;
-        return provider.Retry?.InheritFrom(global) ?? global;
+        ProviderRoutingImageGenerator router = new(Catalog, pipelines);
+        return _options.Fallback.Providers.Count == 0
+            ? router
+            : new FallbackImageGenerator(router, Catalog, _options.Fallback, (_services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<FallbackImageGenerator>());
     }
-
-    /// <summary>A provider's circuit breaker options: its overrides over <c>ImageGeneration:CircuitBreaker</c>.</summary>
-    private CircuitBreakerOptions EffectiveCircuitBreaker(ImageProviderOptions provider)
-    {
-        CircuitBreakerOptions global = GlobalOptions.CircuitBreaker;
-        return provider.CircuitBreaker?.InheritFrom(global) ?? global;
-    }
-
-    // Read from the services (the same singleton options the constructor got) so the constructor stays untouched.
-    private ImageGenerationOptions GlobalOptions => ((IOptions<ImageGenerationOptions>)_services.GetService(typeof(IOptions<ImageGenerationOptions>))!).Value;
 }
