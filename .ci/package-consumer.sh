@@ -49,14 +49,17 @@ XML
 cat > "$work/app/Program.cs" <<'CS'
 using ImageGen.Sdk;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 byte[] png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC");
 bool quotaExhausted = false;
 
 WebApplicationBuilder serverBuilder = WebApplication.CreateSlimBuilder();
 serverBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+serverBuilder.Logging.ClearProviders();
 await using WebApplication server = serverBuilder.Build();
 server.MapPost("/v1/images/generations", (HttpContext context) =>
 {
@@ -71,7 +74,7 @@ server.MapPost("/v1/images/generations", (HttpContext context) =>
         return Results.Text("""{"error":{"message":"You exceeded your current quota.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}""", "application/json", statusCode: 429);
     }
 
-    return Results.Text($$"""{"created":1713833628,"data":[{"b64_json":"{{Convert.ToBase64String(png)}}"}],"usage":{"input_tokens":10,"output_tokens":20,"total_tokens":30}}""", "application/json");
+    return Results.Text($$$"""{"created":1713833628,"data":[{"b64_json":"{{{Convert.ToBase64String(png)}}}"}],"usage":{"input_tokens":10,"output_tokens":20,"total_tokens":30}}""", "application/json");
 });
 await server.StartAsync();
 string baseUrl = server.Urls.First() + "/v1";
