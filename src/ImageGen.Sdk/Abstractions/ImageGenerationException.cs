@@ -58,6 +58,9 @@ public class ImageGenerationException : Exception
     /// <summary>Gets how long the provider or layer asked to wait before trying again, when known.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Gets the rate-limit state the provider reported with the failed response (for example a 429), when it reports any.</summary>
+    public ProviderRateLimitInfo? RateLimit { get; init; }
+
     /// <summary>
     /// Gets a value indicating whether trying again may succeed. Defaults from <see cref="Kind"/>; a provider
     /// overrides it where the wire says otherwise (OpenAI's <c>x-should-retry</c>, a truncated body).

@@ -52,6 +52,9 @@ public sealed class ImageGenerationResult
     /// <summary>Gets notes about the result: adapted sizes after fallback, stale cache entries, and similar.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Gets the rate-limit state the provider reported for the key that made the call, when it reports any.</summary>
+    public ProviderRateLimitInfo? RateLimit { get; init; }
+
     /// <summary>Initializes a copy of <paramref name="source"/>; combine with an object initializer to change some properties.</summary>
     /// <param name="source">The result to copy.</param>
     /// <remarks>
@@ -73,5 +76,6 @@ public sealed class ImageGenerationResult
         ProviderRequestId = source.ProviderRequestId;
         Elapsed = source.Elapsed;
         Warnings = source.Warnings;
+        RateLimit = source.RateLimit;
     }
 }

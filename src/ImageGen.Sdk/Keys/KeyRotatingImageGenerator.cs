@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImageGen.Sdk.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -19,6 +20,14 @@ namespace ImageGen.Sdk.Keys;
 /// <para>
 /// Failures that are not about the key (bad request, content filter, server error, time-out) pass through without
 /// trying another key: another key would fail the same way, and retrying is the retry layer's call.
+/// </para>
+/// <para>
+/// With several keys, a result or failure whose <see cref="ProviderRateLimitInfo"/> says the key has 0 requests
+/// or tokens left, with a known reset, cools that key until the reset, so the next calls go to the other keys at
+/// once instead of earning a 429 (a 429 without a retry delay rests for that reset too). The result or failure
+/// itself passes up unchanged, and the <see cref="RateLimiting.RateLimitingImageGenerator"/> directly above leaves
+/// the numbers to this layer. With one key this layer does not act on them: the rate-limit layer above pauses the
+/// provider instead, which for one key is the same thing.
 /// </para>
 /// </remarks>
 public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
@@ -84,6 +93,9 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
         monitor?.Register(provider, _counters);
     }
 
+    /// <summary>Gets whether this layer cools keys from the rate-limit numbers providers report (it has several keys).</summary>
+    internal bool CoolsKeysFromRateLimitInfo => _keys.Length > 1;
+
     /// <inheritdoc />
     public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
@@ -140,6 +152,11 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
             {
                 ImageGenerationResult result = await _keys[index].Generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
                 counters.Succeeded();
+                if (ProviderRateLimitExhaustion.TryGetDelay(result.RateLimit, out TimeSpan reset, out string budget))
+                {
+                    await CoolExhaustedKeyAsync(index, reset, budget).ConfigureAwait(false);
+                }
+
                 return result;
             }
             catch (ImageGenerationException ex)
@@ -147,6 +164,11 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
                 counters.Failed(ex.Kind);
                 if (Classify(ex) == KeyFailure.None)
                 {
+                    if (ProviderRateLimitExhaustion.TryGetDelay(ex.RateLimit, out TimeSpan reset, out string budget))
+                    {
+                        await CoolExhaustedKeyAsync(index, reset, budget).ConfigureAwait(false);
+                    }
+
                     throw;
                 }
 
@@ -353,12 +375,41 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
                 LogParked(_logger, fingerprint, _provider, until);
                 break;
             default:
-                TimeSpan rest = failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? retryAfter : _options.KeyCooldown;
+                TimeSpan rest = failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero
+                    ? retryAfter
+                    : ProviderRateLimitExhaustion.TryGetDelay(failure.RateLimit, out TimeSpan reset, out _) ? reset : _options.KeyCooldown;
                 await _store.SetAsync(_provider, fingerprint, new ApiKeyStatus(ApiKeyState.Cooling, now + rest), cancellationToken).ConfigureAwait(false);
                 long restMs = (long)rest.TotalMilliseconds;
                 LogCooling(_logger, fingerprint, _provider, restMs);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Cools a key whose provider reported its allowance used up, until the reset. Never shortens a longer rest or
+    /// revives a retired key, and ignores the caller's token: the call itself is over, and a cancelled store write
+    /// must not turn a good result into a failure.
+    /// </summary>
+    private async Task CoolExhaustedKeyAsync(int index, TimeSpan reset, string budget)
+    {
+        if (_counters[index].IsRetired)
+        {
+            return;
+        }
+
+        string fingerprint = _keys[index].Fingerprint;
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        DateTimeOffset until = now + reset;
+        ApiKeyStatus status = await _store.GetAsync(_provider, fingerprint, CancellationToken.None).ConfigureAwait(false);
+        ApiKeyState state = status.EffectiveState(now);
+        if (state is ApiKeyState.Retired or ApiKeyState.Parked || (state == ApiKeyState.Cooling && status.Until >= until))
+        {
+            return;
+        }
+
+        await _store.SetAsync(_provider, fingerprint, new ApiKeyStatus(ApiKeyState.Cooling, until), CancellationToken.None).ConfigureAwait(false);
+        long resetMs = (long)Math.Ceiling(reset.TotalMilliseconds);
+        LogExhausted(_logger, fingerprint, _provider, budget, resetMs);
     }
 
     /// <summary>Waits for the soonest resting key, or throws when every key is retired or the wait is too long.</summary>
@@ -442,6 +493,9 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Information, Message = "API key {Fingerprint} of provider {Provider} reached its daily limit of {DailyLimit} calls; parked until midnight UTC")]
     private static partial void LogDailyLimit(ILogger logger, string fingerprint, string provider, int dailyLimit);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Information, Message = "API key {Fingerprint} of provider {Provider} reports 0 {Budget} remaining; cooling for {CooldownMs} ms while the other keys carry on")]
+    private static partial void LogExhausted(ILogger logger, string fingerprint, string provider, string budget, long cooldownMs);
 
     [LoggerMessage(EventId = 5105, Level = LogLevel.Information, Message = "keys: every API key of provider {Provider} is resting; waiting {WaitMs} ms for the soonest")]
     private static partial void LogWaitingForKey(ILogger logger, string provider, long waitMs);

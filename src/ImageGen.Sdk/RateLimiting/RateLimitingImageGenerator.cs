@@ -7,7 +7,8 @@ namespace ImageGen.Sdk.RateLimiting;
 
 /// <summary>
 /// Holds each provider attempt until a client-side permit is free, and pauses the provider's traffic when it
-/// answers 429 with a retry delay that the key layer below could not absorb.
+/// answers 429 with a retry delay that the key layer below could not absorb, or reports that its allowance is
+/// used up before it starts answering 429.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,9 +20,15 @@ namespace ImageGen.Sdk.RateLimiting;
 /// Provider-wide back-off: a <see cref="ImageGenerationErrorKind.RateLimited"/> (one key) or
 /// <see cref="ImageGenerationErrorKind.Unavailable"/> (every key cooling) failure with a <c>RetryAfter</c> coming
 /// up from below pauses every call of this provider until the delay passes, so queued requests do not hammer it.
-/// Providers' <c>x-ratelimit-remaining-*</c> / <c>x-ratelimit-reset-*</c> headers are not carried on
-/// <see cref="ImageGenerationResult"/>; <see cref="PauseUntil"/> is the seam a provider client can call to slow
-/// down before the 429 once it surfaces them.
+/// </para>
+/// <para>
+/// Header-driven slow-down: when a result or failure carries <see cref="ImageGenerationResult.RateLimit"/> /
+/// <see cref="ImageGenerationException.RateLimit"/> (OpenAI's and Azure's <c>x-ratelimit-remaining-*</c> and
+/// <c>x-ratelimit-reset-*</c> headers) saying 0 requests or tokens remain, with a known reset, the provider's
+/// traffic pauses until the reset, so the next queued calls wait instead of earning a 429. Those numbers belong
+/// to the key that made the call: when the layer directly below is a <see cref="Keys.KeyRotatingImageGenerator"/>
+/// with several keys, that layer cools just the exhausted key and the others carry on, so this layer ignores the
+/// numbers; with one key (or no key layer) the key's pause is the provider's pause and happens here.
 /// </para>
 /// </remarks>
 public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerator
@@ -31,6 +38,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
     private readonly TimeSpan? _maxWait;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly bool _keysCoolFromRateLimitInfo;
     private long _pausedUntilUtcTicks;
 
     /// <summary>Initializes a new instance.</summary>
@@ -62,6 +70,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         _maxWait = maxWait;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _keysCoolFromRateLimitInfo = innerGenerator is Keys.KeyRotatingImageGenerator { CoolsKeysFromRateLimitInfo: true };
     }
 
     /// <summary>Gets the time until which this provider's traffic is paused, or <see langword="null"/> when it is not.</summary>
@@ -78,19 +87,10 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
     /// <param name="until">When calls may flow again.</param>
     public void PauseUntil(DateTimeOffset until)
     {
-        long target = until.UtcTicks;
-        long current = Volatile.Read(ref _pausedUntilUtcTicks);
-        while (target > current)
+        if (TryExtendPause(until))
         {
-            long seen = Interlocked.CompareExchange(ref _pausedUntilUtcTicks, target, current);
-            if (seen == current)
-            {
-                long pauseMs = (long)(until - _timeProvider.GetUtcNow()).TotalMilliseconds;
-                LogPaused(_logger, _provider, pauseMs);
-                return;
-            }
-
-            current = seen;
+            long pauseMs = (long)(until - _timeProvider.GetUtcNow()).TotalMilliseconds;
+            LogPaused(_logger, _provider, pauseMs);
         }
     }
 
@@ -130,18 +130,67 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
     {
         try
         {
-            return await InnerGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+            ImageGenerationResult result = await InnerGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+            if (result.RateLimit is { } info)
+            {
+                PauseIfExhausted(info);
+            }
+
+            return result;
         }
-        catch (ImageGenerationException ex) when (ex.RetryAfter is { } delay && delay > TimeSpan.Zero
-            && ex.Kind is ImageGenerationErrorKind.RateLimited or ImageGenerationErrorKind.Unavailable)
+        catch (ImageGenerationException ex)
         {
-            PauseUntil(_timeProvider.GetUtcNow() + delay);
+            if (ex.RetryAfter is { } delay && delay > TimeSpan.Zero
+                && ex.Kind is ImageGenerationErrorKind.RateLimited or ImageGenerationErrorKind.Unavailable)
+            {
+                PauseUntil(_timeProvider.GetUtcNow() + delay);
+            }
+
+            if (ex.RateLimit is { } info)
+            {
+                PauseIfExhausted(info);
+            }
+
             throw;
         }
         finally
         {
             lease?.Dispose();
         }
+    }
+
+    /// <summary>Pauses until the reset when the key reports its requests or tokens used up (see the remarks on the class).</summary>
+    private void PauseIfExhausted(ProviderRateLimitInfo info)
+    {
+        if (_keysCoolFromRateLimitInfo || !ProviderRateLimitExhaustion.TryGetDelay(info, out TimeSpan delay, out string budget))
+        {
+            return;
+        }
+
+        if (TryExtendPause(_timeProvider.GetUtcNow() + delay))
+        {
+            long delayMs = (long)Math.Ceiling(delay.TotalMilliseconds);
+            LogExhausted(_logger, _provider, budget, delayMs);
+        }
+    }
+
+    /// <summary>Moves the pause to <paramref name="until"/> unless a later one is in place; <see langword="true"/> when it moved.</summary>
+    private bool TryExtendPause(DateTimeOffset until)
+    {
+        long target = until.UtcTicks;
+        long current = Volatile.Read(ref _pausedUntilUtcTicks);
+        while (target > current)
+        {
+            long seen = Interlocked.CompareExchange(ref _pausedUntilUtcTicks, target, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
     }
 
     private async ValueTask WaitForBackOffAsync(CancellationToken cancellationToken)
@@ -246,4 +295,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "rate limit: provider {Provider} asked to slow down; pausing its traffic for {PauseMs} ms")]
     private static partial void LogPaused(ILogger logger, string provider, long pauseMs);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "rate limit: provider {Provider} reports 0 {Budget} remaining; pausing {DelayMs} ms")]
+    private static partial void LogExhausted(ILogger logger, string provider, string budget, long delayMs);
 }

@@ -19,7 +19,6 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
 {
     private readonly OpenAIImageClientCore _core;
     private readonly Uri _endpoint;
-    private readonly string _apiKey;
     private readonly string? _deployment;
     private readonly string _apiVersion;
     private readonly string? _model;
@@ -38,7 +37,7 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
         HttpClient? downloadClient = null,
         ILogger? logger = null,
         TimeProvider? timeProvider = null)
-        : this(ToSource(httpClient), options, downloadClient is null ? null : () => downloadClient, logger, timeProvider)
+        : this(OpenAIImageClientCore.ToSource(httpClient), options, downloadClient is null ? null : () => downloadClient, logger, timeProvider)
     {
     }
 
@@ -50,24 +49,23 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
         ILogger? logger,
         TimeProvider? timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(httpClientSource);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiKey, $"{nameof(options)}.{nameof(options.ApiKey)}");
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ProviderName, $"{nameof(options)}.{nameof(options.ProviderName)}");
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiVersion, $"{nameof(options)}.{nameof(options.ApiVersion)}");
-        ArgumentNullException.ThrowIfNull(options.Endpoint, $"{nameof(options)}.{nameof(options.Endpoint)}");
-        if (!options.Endpoint.IsAbsoluteUri || (options.Endpoint.Scheme != Uri.UriSchemeHttps && options.Endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new ArgumentException($"Endpoint '{options.Endpoint}' is not an absolute http(s) URL.", $"{nameof(options)}.{nameof(options.Endpoint)}");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxDownloadBytes, $"{nameof(options)}.{nameof(options.MaxDownloadBytes)}");
-        _apiKey = options.ApiKey.Trim();
+        _core = OpenAIImageClientCore.Create(
+            httpClientSource,
+            options.ProviderName,
+            options.ApiKey,
+            options.ApiVersion,
+            nameof(options.ApiVersion),
+            options.Endpoint,
+            nameof(options.Endpoint),
+            options.MaxDownloadBytes,
+            downloadClient,
+            logger,
+            timeProvider);
         _deployment = string.IsNullOrWhiteSpace(options.Deployment) ? null : options.Deployment.Trim();
         _apiVersion = options.ApiVersion.Trim();
         _model = string.IsNullOrWhiteSpace(options.Model) ? null : options.Model.Trim();
         _endpoint = NormalizeEndpoint(options.Endpoint);
-        _core = new OpenAIImageClientCore(options.ProviderName, httpClientSource, downloadClient, logger, timeProvider, options.MaxDownloadBytes, _apiKey);
     }
 
     /// <inheritdoc />
@@ -99,7 +97,7 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
         }
 
         using HttpRequestMessage message = new(HttpMethod.Post, url) { Content = content };
-        message.Headers.TryAddWithoutValidation("api-key", _apiKey);
+        message.Headers.TryAddWithoutValidation("api-key", _core.ApiKey);
         return await _core.SendAsync(message, new OpenAICallInfo(name, request, OpenAIRequestChecks.Warnings(request)), cancellationToken).ConfigureAwait(false);
     }
 
@@ -128,11 +126,5 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
 
         builder.Path = path.Length == 0 ? "/" : path;
         return builder.Uri;
-    }
-
-    private static Func<HttpClient> ToSource(HttpClient httpClient)
-    {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        return () => httpClient;
     }
 }

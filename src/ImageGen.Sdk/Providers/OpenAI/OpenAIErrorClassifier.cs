@@ -19,6 +19,7 @@ internal static partial class OpenAIErrorClassifier
     /// <param name="requestId">The provider's request id.</param>
     /// <param name="timeProvider">The clock for HTTP-date <c>retry-after</c> values.</param>
     /// <param name="redact">Removes secrets from provider-written text.</param>
+    /// <param name="rateLimit">The rate-limit headers' values, carried on the exception.</param>
     /// <returns>The exception to throw.</returns>
     public static ImageGenerationException Create(
         string provider,
@@ -27,7 +28,8 @@ internal static partial class OpenAIErrorClassifier
         OpenAIError? error,
         string? requestId,
         TimeProvider timeProvider,
-        Func<string, string> redact)
+        Func<string, string> redact,
+        ProviderRateLimitInfo? rateLimit = null)
     {
         string? code = error?.CodeText;
         string? type = error?.Type;
@@ -64,6 +66,7 @@ internal static partial class OpenAIErrorClassifier
             ProviderRequestId = requestId,
             RetryAfter = retryAfter,
             IsTransient = transient,
+            RateLimit = rateLimit,
         };
     }
 

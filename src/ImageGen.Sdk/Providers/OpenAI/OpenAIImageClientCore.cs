@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -36,16 +37,15 @@ internal sealed partial class OpenAIImageClientCore
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly long _maxDownloadBytes;
-    private readonly string? _apiKey;
 
-    public OpenAIImageClientCore(
+    private OpenAIImageClientCore(
         string provider,
         Func<HttpClient> httpClient,
         Func<HttpClient>? downloadClient,
         ILogger? logger,
         TimeProvider? timeProvider,
         long maxDownloadBytes,
-        string? apiKey)
+        string apiKey)
     {
         _provider = provider;
         _httpClient = httpClient;
@@ -53,7 +53,67 @@ internal sealed partial class OpenAIImageClientCore
         _logger = logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _maxDownloadBytes = maxDownloadBytes;
-        _apiKey = string.IsNullOrWhiteSpace(apiKey) ? null : apiKey;
+        ApiKey = apiKey;
+    }
+
+    /// <summary>Gets the API key, trimmed; the clients put it on each request message their own way.</summary>
+    public string ApiKey { get; }
+
+    /// <summary>
+    /// Checks the settings both public clients share and creates the core. The checks run in the order the clients
+    /// always ran them (key, provider name, the client's own required setting, URL, download limit), so the first
+    /// problem reported for a bad configuration does not depend on which client reads it.
+    /// </summary>
+    /// <param name="httpClientSource">Gives the client for API calls, per call.</param>
+    /// <param name="providerName">The configured provider name.</param>
+    /// <param name="apiKey">The configured API key.</param>
+    /// <param name="requiredSetting">The client's own required setting (OpenAI's <c>DefaultModel</c>, Azure's <c>ApiVersion</c>).</param>
+    /// <param name="requiredSettingName">Its property name on the options.</param>
+    /// <param name="url">The base URL or endpoint.</param>
+    /// <param name="urlSettingName">Its property name on the options (<c>BaseUrl</c>, <c>Endpoint</c>).</param>
+    /// <param name="maxDownloadBytes">The download limit.</param>
+    /// <param name="downloadClient">Gives the client for image URLs; a private shared client when <see langword="null"/>.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <returns>The core.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClientSource"/> or <paramref name="url"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A setting is blank, the URL is not absolute http(s), or the download limit is not positive.</exception>
+    public static OpenAIImageClientCore Create(
+        Func<HttpClient> httpClientSource,
+        string? providerName,
+        string? apiKey,
+        string? requiredSetting,
+        string requiredSettingName,
+        [NotNull] Uri? url,
+        string urlSettingName,
+        long maxDownloadBytes,
+        Func<HttpClient>? downloadClient,
+        ILogger? logger,
+        TimeProvider? timeProvider)
+    {
+        // Parameter names as the public constructors' callers see them: both name their options "options".
+        ArgumentNullException.ThrowIfNull(httpClientSource);
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey, "options.ApiKey");
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerName, "options.ProviderName");
+        ArgumentException.ThrowIfNullOrWhiteSpace(requiredSetting, "options." + requiredSettingName);
+        ArgumentNullException.ThrowIfNull(url, "options." + urlSettingName);
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException($"{urlSettingName} '{url}' is not an absolute http(s) URL.", "options." + urlSettingName);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDownloadBytes, "options.MaxDownloadBytes");
+        return new OpenAIImageClientCore(providerName, httpClientSource, downloadClient, logger, timeProvider, maxDownloadBytes, apiKey.Trim());
+    }
+
+    /// <summary>Wraps a fixed client as a per-call source, checking it first (the public constructors' first argument).</summary>
+    /// <param name="httpClient">The client.</param>
+    /// <returns>A source that always returns <paramref name="httpClient"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is <see langword="null"/>.</exception>
+    public static Func<HttpClient> ToSource(HttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        return () => httpClient;
     }
 
     /// <summary>Sends the request once and returns the images.</summary>
@@ -78,6 +138,10 @@ internal sealed partial class OpenAIImageClientCore
         using (response)
         {
             string? requestId = RequestId(response);
+
+            // Read before anything can fail: a failed call spent the key's allowance too, and the layers above
+            // slow down from what the headers say.
+            ProviderRateLimitInfo? rateLimit = OpenAIRateLimitHeaders.Read(response.Headers);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 long headersMs = (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds;
@@ -86,7 +150,7 @@ internal sealed partial class OpenAIImageClientCore
 
             if (!response.IsSuccessStatusCode)
             {
-                throw Fail(await CreateErrorAsync(response, requestId, cancellationToken).ConfigureAwait(false), call);
+                throw Fail(await CreateErrorAsync(response, requestId, rateLimit, cancellationToken).ConfigureAwait(false), call);
             }
 
             OpenAIParsedResponse parsed;
@@ -107,18 +171,19 @@ internal sealed partial class OpenAIImageClientCore
                         Provider = _provider,
                         StatusCode = (int)response.StatusCode,
                         ProviderRequestId = requestId,
+                        RateLimit = rateLimit,
 
                         // A cut-off body is worth another try; a complete but malformed one is not.
                         IsTransient = truncated,
                     },
                     call);
             }
-            catch (Exception ex) when (Translate(ex, requestId, "reading the response body", cancellationToken) is { } translated)
+            catch (Exception ex) when (Translate(ex, requestId, "reading the response body", cancellationToken, rateLimit) is { } translated)
             {
                 throw Fail(translated, call);
             }
 
-            List<GeneratedImage> images = await BuildImagesAsync(parsed, call, requestId, cancellationToken).ConfigureAwait(false);
+            List<GeneratedImage> images = await BuildImagesAsync(parsed, call, requestId, rateLimit, cancellationToken).ConfigureAwait(false);
             TimeSpan elapsed = _timeProvider.GetElapsedTime(started);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
@@ -133,6 +198,7 @@ internal sealed partial class OpenAIImageClientCore
                 Elapsed = elapsed,
                 Attempts = 1,
                 Warnings = call.Warnings,
+                RateLimit = rateLimit,
             };
         }
     }
@@ -142,9 +208,9 @@ internal sealed partial class OpenAIImageClientCore
     /// <returns>The text with keys replaced by fingerprints.</returns>
     internal string Redact(string text)
     {
-        if (_apiKey is not null && text.Contains(_apiKey, StringComparison.Ordinal))
+        if (text.Contains(ApiKey, StringComparison.Ordinal))
         {
-            text = text.Replace(_apiKey, Fingerprint(_apiKey), StringComparison.Ordinal);
+            text = text.Replace(ApiKey, Fingerprint(ApiKey), StringComparison.Ordinal);
         }
 
         return KeyLikeToken().Replace(text, m => Fingerprint(m.Value));
@@ -173,7 +239,7 @@ internal sealed partial class OpenAIImageClientCore
     }
 
     /// <summary>Maps a transport failure; returns <see langword="null"/> (rethrow as is) for the caller's cancellation.</summary>
-    private ImageGenerationException? Translate(Exception exception, string? requestId, string stage, CancellationToken cancellationToken)
+    private ImageGenerationException? Translate(Exception exception, string? requestId, string stage, CancellationToken cancellationToken, ProviderRateLimitInfo? rateLimit = null)
     {
         return exception switch
         {
@@ -182,6 +248,7 @@ internal sealed partial class OpenAIImageClientCore
             {
                 Provider = _provider,
                 ProviderRequestId = requestId,
+                RateLimit = rateLimit,
             },
             HttpRequestException or IOException => new ImageGenerationException(
                 ImageGenerationErrorKind.Network,
@@ -190,12 +257,13 @@ internal sealed partial class OpenAIImageClientCore
             {
                 Provider = _provider,
                 ProviderRequestId = requestId,
+                RateLimit = rateLimit,
             },
             _ => null,
         };
     }
 
-    private async Task<ImageGenerationException> CreateErrorAsync(HttpResponseMessage response, string? requestId, CancellationToken cancellationToken)
+    private async Task<ImageGenerationException> CreateErrorAsync(HttpResponseMessage response, string? requestId, ProviderRateLimitInfo? rateLimit, CancellationToken cancellationToken)
     {
         OpenAIError? error = null;
         try
@@ -217,7 +285,7 @@ internal sealed partial class OpenAIImageClientCore
             // Same: a time-out while reading an error body must not hide the error itself.
         }
 
-        return OpenAIErrorClassifier.Create(_provider, response.StatusCode, response.Headers, error, requestId, _timeProvider, Redact);
+        return OpenAIErrorClassifier.Create(_provider, response.StatusCode, response.Headers, error, requestId, _timeProvider, Redact, rateLimit);
     }
 
     private static OpenAIError? TryParseError(ReadOnlySpan<byte> body)
@@ -233,7 +301,7 @@ internal sealed partial class OpenAIImageClientCore
         }
     }
 
-    private async Task<List<GeneratedImage>> BuildImagesAsync(OpenAIParsedResponse parsed, OpenAICallInfo call, string? requestId, CancellationToken cancellationToken)
+    private async Task<List<GeneratedImage>> BuildImagesAsync(OpenAIParsedResponse parsed, OpenAICallInfo call, string? requestId, ProviderRateLimitInfo? rateLimit, CancellationToken cancellationToken)
     {
         OpenAIImagesResponse response = parsed.Response;
         if (response.Data is not { Count: > 0 } data)
@@ -244,6 +312,7 @@ internal sealed partial class OpenAIImageClientCore
                     Provider = _provider,
                     StatusCode = 200,
                     ProviderRequestId = requestId,
+                    RateLimit = rateLimit,
                 },
                 call);
         }
@@ -271,6 +340,7 @@ internal sealed partial class OpenAIImageClientCore
                         Provider = _provider,
                         StatusCode = 200,
                         ProviderRequestId = requestId,
+                        RateLimit = rateLimit,
                     },
                     call);
             }
@@ -298,6 +368,7 @@ internal sealed partial class OpenAIImageClientCore
                         Provider = _provider,
                         StatusCode = 200,
                         ProviderRequestId = requestId,
+                        RateLimit = rateLimit,
                     },
                     call);
             }

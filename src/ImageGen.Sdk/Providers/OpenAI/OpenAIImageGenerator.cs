@@ -18,7 +18,6 @@ public sealed class OpenAIImageGenerator : IImageGenerator
     private readonly OpenAIImageClientCore _core;
     private readonly Uri _endpoint;
     private readonly Uri _editsEndpoint;
-    private readonly string _apiKey;
     private readonly string _defaultModel;
     private readonly string? _organization;
     private readonly string? _project;
@@ -37,7 +36,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
         HttpClient? downloadClient = null,
         ILogger? logger = null,
         TimeProvider? timeProvider = null)
-        : this(ToSource(httpClient), options, downloadClient is null ? null : () => downloadClient, logger, timeProvider)
+        : this(OpenAIImageClientCore.ToSource(httpClient), options, downloadClient is null ? null : () => downloadClient, logger, timeProvider)
     {
     }
 
@@ -52,25 +51,24 @@ public sealed class OpenAIImageGenerator : IImageGenerator
         ILogger? logger,
         TimeProvider? timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(httpClientSource);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiKey, $"{nameof(options)}.{nameof(options.ApiKey)}");
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ProviderName, $"{nameof(options)}.{nameof(options.ProviderName)}");
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.DefaultModel, $"{nameof(options)}.{nameof(options.DefaultModel)}");
-        ArgumentNullException.ThrowIfNull(options.BaseUrl, $"{nameof(options)}.{nameof(options.BaseUrl)}");
-        if (!options.BaseUrl.IsAbsoluteUri || (options.BaseUrl.Scheme != Uri.UriSchemeHttps && options.BaseUrl.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new ArgumentException($"BaseUrl '{options.BaseUrl}' is not an absolute http(s) URL.", $"{nameof(options)}.{nameof(options.BaseUrl)}");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxDownloadBytes, $"{nameof(options)}.{nameof(options.MaxDownloadBytes)}");
-        _apiKey = options.ApiKey.Trim();
+        _core = OpenAIImageClientCore.Create(
+            httpClientSource,
+            options.ProviderName,
+            options.ApiKey,
+            options.DefaultModel,
+            nameof(options.DefaultModel),
+            options.BaseUrl,
+            nameof(options.BaseUrl),
+            options.MaxDownloadBytes,
+            downloadClient,
+            logger,
+            timeProvider);
         _defaultModel = options.DefaultModel;
         _organization = options.Organization;
         _project = options.Project;
         _endpoint = AppendPath(options.BaseUrl, "images/generations");
         _editsEndpoint = AppendPath(options.BaseUrl, "images/edits");
-        _core = new OpenAIImageClientCore(options.ProviderName, httpClientSource, downloadClient, logger, timeProvider, options.MaxDownloadBytes, _apiKey);
     }
 
     /// <summary>Gets the URL generation requests are posted to.</summary>
@@ -88,7 +86,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
         {
             Content = isEdit ? OpenAIRequestWriter.CreateEditContent(request, model, model) : OpenAIRequestWriter.CreateContent(request, model, model),
         };
-        message.Headers.Authorization = new("Bearer", _apiKey);
+        message.Headers.Authorization = new("Bearer", _core.ApiKey);
         if (!string.IsNullOrWhiteSpace(_organization))
         {
             message.Headers.TryAddWithoutValidation("OpenAI-Organization", _organization);
@@ -108,11 +106,5 @@ public sealed class OpenAIImageGenerator : IImageGenerator
         UriBuilder builder = new(baseUrl);
         builder.Path = builder.Path.TrimEnd('/') + "/" + path;
         return builder.Uri;
-    }
-
-    private static Func<HttpClient> ToSource(HttpClient httpClient)
-    {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        return () => httpClient;
     }
 }
