@@ -11,10 +11,16 @@ namespace ImageGen.Sdk.Resilience;
 /// until a probe is let through, so retry stops and fallback moves to the next provider. See
 /// <see cref="CircuitBreakerOptions"/> for the thresholds and why the defaults fit image generation.
 /// </summary>
-/// <remarks>It sits inside retry, so every attempt counts. Transient failures (as retry judges them) count as
-/// failures; other outcomes, including caller mistakes and refusals, say the provider is healthy. Refusals of the
-/// local rate limiter and key rotation below it (rate limited or unavailable without an HTTP status) do not count:
-/// they never reached the provider.</remarks>
+/// <remarks>
+/// <para>It sits inside retry, so every attempt counts. Server errors, time-outs and network failures count as
+/// failures whatever <see cref="ImageGenerationException.IsTransient"/> says, and so do other transient failures;
+/// other outcomes, including caller mistakes and content refusals, say the provider is healthy. Refusals of the local
+/// layers below it (rate limited or unavailable without an HTTP status) and cancellations do not count: they never
+/// got the provider's answer.</para>
+/// <para>While half-open, the single probe decides: a success (or a provider's non-transient answer) closes the
+/// circuit, a failure opens it again — and so does a probe that was cancelled or refused locally, because it proved
+/// nothing and closing on it would let all traffic back in untested.</para>
+/// </remarks>
 public sealed partial class CircuitBreakingImageGenerator : DelegatingImageGenerator
 {
     private readonly string? _provider;
@@ -54,13 +60,19 @@ public sealed partial class CircuitBreakingImageGenerator : DelegatingImageGener
                 SamplingDuration = options.SamplingDuration,
                 BreakDuration = options.BreakDuration,
                 StateProvider = _state,
-                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } e
-                    && !args.Context.CancellationToken.IsCancellationRequested
-                    && TransientFailures.CountsAgainstCircuit(e)),
+                ShouldHandle = args => new ValueTask<bool>(IsFailure(args.Outcome, args.Context.CancellationToken)),
                 OnOpened = args =>
                 {
                     Interlocked.Exchange(ref _halfOpenAtTicks, (_timeProvider.GetUtcNow() + args.BreakDuration).UtcTicks);
-                    LogOpened(_logger, ProviderName, (long)args.BreakDuration.TotalMilliseconds);
+                    if (args.Outcome.Exception is { } e && (args.Context.CancellationToken.IsCancellationRequested || !TransientFailures.CountsAgainstCircuit(e)))
+                    {
+                        LogProbeInconclusive(_logger, ProviderName, TransientFailures.Describe(e), (long)args.BreakDuration.TotalMilliseconds);
+                    }
+                    else
+                    {
+                        LogOpened(_logger, ProviderName, (long)args.BreakDuration.TotalMilliseconds);
+                    }
+
                     return default;
                 },
                 OnHalfOpened = _ =>
@@ -119,6 +131,27 @@ public sealed partial class CircuitBreakingImageGenerator : DelegatingImageGener
         return outcome.Result!;
     }
 
+    /// <summary>Decides whether an outcome counts as a provider failure (Polly's "handled").</summary>
+    private bool IsFailure(Outcome<ImageGenerationResult> outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.Exception is not { } exception)
+        {
+            return false;
+        }
+
+        if (!cancellationToken.IsCancellationRequested && TransientFailures.CountsAgainstCircuit(exception))
+        {
+            return true;
+        }
+
+        // Polly closes a half-open circuit on any outcome it does not handle. A probe that was cancelled (by the
+        // caller or the total time-out above) or refused by a local layer never got the provider's answer, so it
+        // must not let traffic back in: counting it re-opens the circuit for another break, the only other move
+        // Polly offers once the probe has started.
+        return _state.CircuitState == CircuitState.HalfOpen
+            && (cancellationToken.IsCancellationRequested || TransientFailures.IsInconclusive(exception));
+    }
+
     private ImageGenerationException CreateOpenCircuitException(BrokenCircuitException broken)
     {
         TimeSpan retryAfter = broken.RetryAfter
@@ -128,20 +161,24 @@ public sealed partial class CircuitBreakingImageGenerator : DelegatingImageGener
             retryAfter = TimeSpan.Zero;
         }
 
-        ImageGenerationException exception = new(
+        // Unavailable without a status is how every local refusal is marked: retry stops at once and the circuit
+        // does not count it (TransientFailures.IsLocalRefusal).
+        return new ImageGenerationException(
             ImageGenerationErrorKind.Unavailable,
             $"Provider '{ProviderName}' is unavailable: its circuit is open after repeated failures; it will be tried again in {Math.Ceiling(retryAfter.TotalSeconds)} s.")
         {
             Provider = _provider,
             RetryAfter = retryAfter,
         };
-        exception.Data[TransientFailures.CircuitOpenDataKey] = true;
-        return exception;
     }
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning,
         Message = "Circuit of image provider {Provider} opened after repeated failures; calls fail at once for {BreakMs} ms")]
     private static partial void LogOpened(ILogger logger, string provider, long breakMs);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning,
+        Message = "Half-open probe of image provider {Provider} ended without the provider's answer ({Outcome}); the circuit stays open for another {BreakMs} ms")]
+    private static partial void LogProbeInconclusive(ILogger logger, string provider, string outcome, long breakMs);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Information,
         Message = "Circuit of image provider {Provider} is half-open; the next call probes it")]

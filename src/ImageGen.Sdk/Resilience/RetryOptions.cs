@@ -49,9 +49,11 @@ public sealed class RetryOptions
     /// <value><see langword="true"/>.</value>
     public bool UseJitter { get => _useJitter ?? true; set => _useJitter = value; }
 
-    /// <summary>Gets or sets a value indicating whether a provider's requested delay (<c>retry-after-ms</c>,
-    /// <c>retry-after</c>, Gemini's <c>RetryInfo</c>, surfaced as <see cref="ImageGenerationException.RetryAfter"/>)
-    /// replaces the computed backoff.</summary>
+    /// <summary>Gets or sets a value indicating whether a provider's requested delay replaces the computed backoff.
+    /// Providers put any delay the server sends into <see cref="ImageGenerationException.RetryAfter"/> (the OpenAI and
+    /// Azure providers read <c>retry-after-ms</c> and <c>retry-after</c> in seconds or as an HTTP date; Gemini's body
+    /// <c>RetryInfo.retryDelay</c> will come with the Gemini provider). Only a positive delay replaces the backoff: zero
+    /// or negative (a date already past) uses the computed backoff.</summary>
     /// <value><see langword="true"/>.</value>
     public bool RespectRetryAfter { get => _respectRetryAfter ?? true; set => _respectRetryAfter = value; }
 
@@ -64,8 +66,13 @@ public sealed class RetryOptions
     /// <value>60 seconds (GPT image calls at high quality take 20–40 s).</value>
     public TimeSpan AttemptTimeout { get => _attemptTimeout ?? TimeSpan.FromSeconds(60); set => _attemptTimeout = value; }
 
-    /// <summary>Gets or sets how long one call may take across all its attempts and waits; no retry starts a wait
-    /// that would end after it.</summary>
+    /// <summary>Gets or sets how long one call may take on one provider, across all its attempts and waits; no retry
+    /// starts a wait that would end after it.</summary>
+    /// <remarks>It bounds each provider's pipeline, not the whole call: with <c>ImageGeneration:Fallback</c>, each
+    /// provider tried gets its own total time-out (its own, or the global one it inherits), so a call that falls back
+    /// through <c>n</c> providers may take up to the sum of their <see cref="TotalTimeout"/>s — <c>n × 5</c> minutes
+    /// with the defaults. To bound the whole call, pass a <see cref="CancellationToken"/> with a deadline
+    /// (<see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/>); fallback stops at once when it is cancelled.</remarks>
     /// <value>5 minutes.</value>
     public TimeSpan TotalTimeout { get => _totalTimeout ?? TimeSpan.FromMinutes(5); set => _totalTimeout = value; }
 

@@ -16,19 +16,25 @@ namespace ImageGen.Sdk.Resilience;
 /// <para>
 /// Transient: rate limits, 5xx, time-outs, network failures and truncated bodies — whatever the provider marked
 /// <see cref="ImageGenerationException.IsTransient"/> (its <c>x-should-retry</c> header included), plus
-/// <see cref="HttpRequestException"/> and <see cref="IOException"/> that escaped it. Never retried: quota, budget,
-/// content filter, authentication and permission failures, an open circuit (so fallback moves on at once) and the
+/// <see cref="HttpRequestException"/>, <see cref="IOException"/> and <c>HttpClient.Timeout</c> that escaped it. The
+/// provider's verdict wins for every kind (a 400 marked retryable by <c>x-should-retry: true</c> is retried) except
+/// quota, budget, content filter, authentication and permission failures, which are never retried. Also never
+/// retried: local refusals — <see cref="ImageGenerationErrorKind.RateLimited"/> or
+/// <see cref="ImageGenerationErrorKind.Unavailable"/> without an HTTP status, from the rate limiter, key rotation or an
+/// open circuit below, which already waited as long as they were allowed (fallback above may still move on) — and the
 /// caller's cancellation.
 /// </para>
 /// <para>
-/// A server's <see cref="ImageGenerationException.RetryAfter"/> replaces the computed backoff; one above
+/// A server's positive <see cref="ImageGenerationException.RetryAfter"/> replaces the computed backoff (zero or
+/// negative, such as an HTTP date in the past, falls back to the backoff); one above
 /// <see cref="RetryOptions.MaxRetryAfter"/> fails the call at once with that <c>RetryAfter</c>. No wait outlives the
 /// caller's token or <see cref="RetryOptions.TotalTimeout"/>: a wait that would end after the total time-out fails the
 /// call now instead, and cancellation during a wait returns at once without another attempt.
 /// </para>
 /// <para>The result's <see cref="ImageGenerationResult.Attempts"/> counts the attempts; a failed call's exception
-/// carries them too (read by fallback). No Polly exception type reaches the caller: the total time-out becomes
-/// <see cref="ImageGenerationErrorKind.Timeout"/>.</para>
+/// carries them too (read by fallback). No Polly exception type reaches the caller: the total time-out and an
+/// <c>HttpClient.Timeout</c> become <see cref="ImageGenerationErrorKind.Timeout"/>, connection errors
+/// <see cref="ImageGenerationErrorKind.Network"/>.</para>
 /// </remarks>
 public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
 {
@@ -156,6 +162,13 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
             {
                 Provider = _provider,
             },
+
+            // HttpClient.Timeout of a custom provider: not the caller's cancellation, so not an OperationCanceledException.
+            _ when TransientFailures.IsHttpClientTimeout(exception) => new ImageGenerationException(
+                ImageGenerationErrorKind.Timeout, $"Provider '{ProviderName}' did not answer within its HTTP client's timeout: {exception.InnerException!.Message}", exception)
+            {
+                Provider = _provider,
+            },
             _ => exception,
         };
 
@@ -184,9 +197,11 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
             return false;
         }
 
-        if (TransientFailures.IsCircuitOpen(exception))
+        // The rate limiter, key rotation and circuit breaker below already waited as long as they were allowed to;
+        // repeating the call would only wait again or be refused again. Fallback above may still move on.
+        if (TransientFailures.IsLocalRefusal(exception))
         {
-            state.StopReason = "circuit open";
+            state.StopReason = "refused locally before reaching the provider";
             return false;
         }
 
@@ -203,7 +218,9 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
         }
 
         TimeSpan delay;
-        if (_options.RespectRetryAfter && exception is ImageGenerationException { RetryAfter: { } requested })
+        // A zero or negative Retry-After (an HTTP date already past, a clock skew) is no reason to retry with no
+        // backoff at all: the computed backoff applies instead.
+        if (_options.RespectRetryAfter && exception is ImageGenerationException { RetryAfter: { } requested } && requested > TimeSpan.Zero)
         {
             if (requested > _options.MaxRetryAfter)
             {
@@ -211,7 +228,7 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
                 return false;
             }
 
-            delay = requested < TimeSpan.Zero ? TimeSpan.Zero : requested;
+            delay = requested;
         }
         else
         {

@@ -4,7 +4,8 @@ namespace ImageGen.Sdk.Validation;
 
 /// <summary>
 /// The outermost layer: rejects caller mistakes with <see cref="ArgumentException"/> before any cache look-up or
-/// network call (empty prompt, count outside 1..10, unknown provider, a size or prompt length the model does not
+/// network call (empty prompt, count outside 1..10, <see cref="ImageGenerationRequest.MaxRetries"/> outside
+/// 0..<see cref="RetryOptions.MaxRetriesLimit"/>, unknown provider, a size or prompt length the model does not
 /// accept). Models the SDK does not know pass through unvalidated, so new models work on day one.
 /// </summary>
 public sealed class ValidatingImageGenerator : DelegatingImageGenerator
@@ -50,9 +51,13 @@ public sealed class ValidatingImageGenerator : DelegatingImageGenerator
                 $"{nameof(request)}.{nameof(request.Count)}");
         }
 
-        if (request.MaxRetries is < 0)
+        // The same ceiling as ImageGeneration:Retry:MaxRetries, so a request cannot buy more attempts than
+        // configuration is allowed to.
+        if (request.MaxRetries is < 0 or > RetryOptions.MaxRetriesLimit)
         {
-            throw new ArgumentException("MaxRetries must not be negative.", $"{nameof(request)}.{nameof(request.MaxRetries)}");
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"MaxRetries must be between 0 and {RetryOptions.MaxRetriesLimit}; it was {request.MaxRetries}."),
+                $"{nameof(request)}.{nameof(request.MaxRetries)}");
         }
 
         if (request.AspectRatio is not null && !IsAspectRatio(request.AspectRatio))

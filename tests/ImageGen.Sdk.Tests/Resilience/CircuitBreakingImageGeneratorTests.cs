@@ -46,7 +46,8 @@ public class CircuitBreakingImageGeneratorTests
         Assert.That(rejected.Provider, Is.EqualTo("p"));
         Assert.That(rejected.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(20)));
         Assert.That(rejected.InnerException, Is.Null, "no Polly type reaches the caller");
-        Assert.That(TransientFailures.IsCircuitOpen(rejected), Is.True);
+        Assert.That(rejected.StatusCode, Is.Null, "marked as a local refusal, like the rate limiter's");
+        Assert.That(TransientFailures.IsLocalRefusal(rejected), Is.True);
         Assert.That(_fake.CallCount, Is.EqualTo(4), "an open circuit sends nothing");
         Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain("Circuit of image provider p opened"));
     }
@@ -79,6 +80,94 @@ public class CircuitBreakingImageGeneratorTests
         ImageGenerationException? rejected = Assert.ThrowsAsync<ImageGenerationException>(() => breaker.GenerateAsync(Request));
         Assert.That(rejected!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
         Assert.That(_fake.CallCount, Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task A_cancelled_half_open_probe_does_not_close_the_circuit()
+    {
+        CircuitBreakingImageGenerator breaker = Create();
+        await FailTimesAsync(breaker, 4);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        _fake.Then(Clock.HangAsync);
+        using CancellationTokenSource cts = new();
+        Task<ImageGenerationResult> probe = breaker.GenerateAsync(Request, cts.Token);
+        await Clock.WaitUntilAsync(() => _fake.CallCount == 5, () => "the probe never reached the provider");
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.HalfOpen));
+
+        await cts.CancelAsync();
+        Assert.That(async () => await Clock.Completed(probe), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Open), "a probe that got no answer must not let traffic back in");
+
+        ImageGenerationException? rejected = Assert.ThrowsAsync<ImageGenerationException>(() => breaker.GenerateAsync(Request));
+        Assert.That(rejected!.Kind, Is.EqualTo(ImageGenerationErrorKind.Unavailable));
+        Assert.That(rejected.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        Assert.That(_fake.CallCount, Is.EqualTo(5));
+        Assert.That(_logger.Messages(LogLevel.Warning).Last(), Does.Contain("probe of image provider p ended without the provider's answer"));
+    }
+
+    [Test]
+    public async Task A_half_open_probe_ended_by_the_total_timeout_above_does_not_close_the_circuit()
+    {
+        CircuitBreakingImageGenerator breaker = Create();
+        await FailTimesAsync(breaker, 4);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        _fake.Then(Clock.HangAsync);
+        RetryingImageGenerator retry = new(breaker, new RetryOptions { TotalTimeout = TimeSpan.FromSeconds(10) }, "p", _time, _logger);
+        Task<ImageGenerationResult> call = retry.GenerateAsync(Request);
+        await Clock.WaitUntilAsync(() => _fake.CallCount == 5, () => "the probe never reached the provider");
+        await _time.WaitForTimersAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
+        Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Timeout));
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Open));
+    }
+
+    [TestCase(ImageGenerationErrorKind.RateLimited)]
+    [TestCase(ImageGenerationErrorKind.Unavailable)]
+    [TestCase(ImageGenerationErrorKind.BudgetExceeded)]
+    public async Task A_half_open_probe_refused_by_a_local_layer_does_not_close_the_circuit(ImageGenerationErrorKind kind)
+    {
+        CircuitBreakingImageGenerator breaker = Create();
+        await FailTimesAsync(breaker, 4);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        await FailTimesAsync(breaker, 1, kind); // no status: the limiter, key rotation or budget refused it
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Open));
+        Assert.That(_fake.CallCount, Is.EqualTo(5));
+        Assert.ThrowsAsync<ImageGenerationException>(() => breaker.GenerateAsync(Request));
+        Assert.That(_fake.CallCount, Is.EqualTo(5), "the circuit is open again, so nothing is sent");
+    }
+
+    [Test]
+    public async Task A_half_open_probe_the_provider_answers_with_a_caller_error_closes_it()
+    {
+        CircuitBreakingImageGenerator breaker = Create();
+        await FailTimesAsync(breaker, 4);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        _fake.ThenFail(ImageGenerationErrorKind.InvalidRequest, status: 400);
+        Assert.ThrowsAsync<ImageGenerationException>(() => breaker.GenerateAsync(Request));
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Closed), "the provider answered, so it is up");
+    }
+
+    [TestCase(ImageGenerationErrorKind.ServerError, 503)]
+    [TestCase(ImageGenerationErrorKind.ServerError, null)]
+    [TestCase(ImageGenerationErrorKind.Timeout, null)]
+    [TestCase(ImageGenerationErrorKind.Network, null)]
+    public void Server_errors_timeouts_and_network_failures_count_even_when_marked_not_transient(ImageGenerationErrorKind kind, int? status)
+    {
+        CircuitBreakingImageGenerator breaker = Create();
+        for (int i = 0; i < 4; i++)
+        {
+            // x-should-retry: false stops retries, but the provider is still failing.
+            _fake.ThenThrow(new ImageGenerationException(kind, "down") { StatusCode = status, IsTransient = false });
+            Assert.ThrowsAsync<ImageGenerationException>(() => breaker.GenerateAsync(Request));
+        }
+
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Open));
     }
 
     [Test]
@@ -131,7 +220,7 @@ public class CircuitBreakingImageGeneratorTests
         ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => retry.GenerateAsync(Request));
         Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Unavailable));
         Assert.That(_time.ActiveTimerCount, Is.Zero);
-        Assert.That(_logger.Messages(LogLevel.Warning).Last(), Does.Contain("giving up (circuit open)"));
+        Assert.That(_logger.Messages(LogLevel.Warning).Last(), Does.Contain("giving up (refused locally before reaching the provider)"));
     }
 
     [Test]

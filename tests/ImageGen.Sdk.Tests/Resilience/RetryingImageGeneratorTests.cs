@@ -15,15 +15,15 @@ public class RetryingImageGeneratorTests
     private RetryingImageGenerator Create(RetryOptions? options = null, IImageGenerator? inner = null)
         => new(inner ?? _fake, options ?? new RetryOptions(), "p", _time, _logger);
 
-    // The three wire forms (retry-after-ms, retry-after seconds or HTTP date, Gemini's RetryInfo.retryDelay) are
-    // parsed by the providers (tested there) and reach this layer as ImageGenerationException.RetryAfter.
+    // The wire forms (retry-after-ms, retry-after in seconds or as an HTTP date) are parsed by the providers (tested
+    // there) and reach this layer as ImageGenerationException.RetryAfter; this layer only sees the delay.
     [TestCase(250, Description = "retry-after-ms: 250")]
     [TestCase(7_000, Description = "retry-after: 7 (seconds) or an HTTP date 7 s ahead")]
-    [TestCase(34_000, Description = "Gemini RetryInfo.retryDelay: \"34s\"")]
+    [TestCase(34_000, Description = "a delay longer than the default backoff cap")]
     public async Task Retry_after_from_the_provider_replaces_the_backoff(int retryAfterMs)
     {
         TimeSpan retryAfter = TimeSpan.FromMilliseconds(retryAfterMs);
-        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, retryAfter).ThenSucceed();
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, retryAfter, status: 429).ThenSucceed();
         Task<ImageGenerationResult> call = Create().GenerateAsync(Request);
 
         await _time.WaitForTimersAsync(2); // total timeout + the wait
@@ -41,7 +41,7 @@ public class RetryingImageGeneratorTests
     [Test]
     public async Task Retry_after_is_ignored_when_RespectRetryAfter_is_off()
     {
-        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(30)).ThenSucceed();
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(30), status: 429).ThenSucceed();
         Task<ImageGenerationResult> call = Create(new RetryOptions { RespectRetryAfter = false, UseJitter = false }).GenerateAsync(Request);
 
         await _time.WaitForTimersAsync(2);
@@ -120,8 +120,10 @@ public class RetryingImageGeneratorTests
     }
 
     [TestCase(ImageGenerationErrorKind.QuotaExceeded)]
+    [TestCase(ImageGenerationErrorKind.BudgetExceeded)]
     [TestCase(ImageGenerationErrorKind.ContentFiltered)]
     [TestCase(ImageGenerationErrorKind.Authentication)]
+    [TestCase(ImageGenerationErrorKind.PermissionDenied)]
     public void Billing_safety_and_credential_failures_are_not_retried_even_when_marked_transient(ImageGenerationErrorKind kind)
     {
         _fake.ThenThrow(new ImageGenerationException(kind, "nope") { IsTransient = true });
@@ -141,6 +143,69 @@ public class RetryingImageGeneratorTests
         ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
         Assert.That(thrown!.StatusCode, Is.EqualTo(503));
         Assert.That(_fake.CallCount, Is.EqualTo(2));
+    }
+
+    [TestCase(ImageGenerationErrorKind.InvalidRequest, 400)]
+    [TestCase(ImageGenerationErrorKind.NotFound, 404)]
+    [TestCase(ImageGenerationErrorKind.InvalidRequest, 422)]
+    public async Task Caller_error_kinds_follow_the_provider_when_it_says_retry(ImageGenerationErrorKind kind, int status)
+    {
+        // x-should-retry: true wins for every kind but the billing, safety and credential ones.
+        _fake.ThenThrow(new ImageGenerationException(kind, "retry me") { StatusCode = status, IsTransient = true }).ThenSucceed();
+        Task<ImageGenerationResult> call = Create(new RetryOptions { UseJitter = false }).GenerateAsync(Request);
+        await _time.WaitForTimersAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That((await Clock.Completed(call)).Attempts, Is.EqualTo(2));
+    }
+
+    [TestCase(0)]
+    [TestCase(-5_000)]
+    public async Task A_zero_or_past_retry_after_uses_the_computed_backoff(int retryAfterMs)
+    {
+        // A retry-after HTTP date in the past parses to a negative delay.
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromMilliseconds(retryAfterMs), status: 429).ThenSucceed();
+        Task<ImageGenerationResult> call = Create(new RetryOptions { UseJitter = false }).GenerateAsync(Request);
+
+        await Clock.WaitUntilAsync(() => _logger.RetryDelays().Count == 1, () => "no retry was announced");
+        Assert.That(_logger.RetryDelays(), Is.EqualTo(new[] { TimeSpan.FromSeconds(1) }));
+        await _time.WaitForTimersAsync(2);
+        Assert.That(_fake.CallCount, Is.EqualTo(1), "retried at once, without backoff");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That((await Clock.Completed(call)).Attempts, Is.EqualTo(2));
+    }
+
+    [TestCase(ImageGenerationErrorKind.RateLimited)]
+    [TestCase(ImageGenerationErrorKind.Unavailable)]
+    public async Task A_local_refusal_without_status_is_not_retried_and_keeps_its_retry_after(ImageGenerationErrorKind kind)
+    {
+        // The rate limiter, key rotation or circuit breaker below already waited as long as it was allowed.
+        ImageGenerationException refusal = new(kind, "refused locally") { Provider = "p", RetryAfter = TimeSpan.FromSeconds(5) };
+        _fake.ThenThrow(refusal).ThenSucceed();
+        Task<ImageGenerationResult> call = Create().GenerateAsync(Request);
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
+        Assert.That(thrown, Is.SameAs(refusal));
+        Assert.That(thrown!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(5)));
+        Assert.That(_fake.CallCount, Is.EqualTo(1));
+        Assert.That(_time.ActiveTimerCount, Is.Zero, "nothing waits after a local refusal");
+        Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain("giving up (refused locally before reaching the provider)"));
+    }
+
+    [Test]
+    public async Task An_HttpClient_timeout_is_retried_then_reported_as_Timeout()
+    {
+        // A custom provider's HttpClient.Timeout: a cancellation wrapping a TimeoutException, on a token nobody here cancelled.
+        _fake.Handler = (_, _) => throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.", new TimeoutException("The operation was canceled."));
+        Task<ImageGenerationResult> call = Create(new RetryOptions { MaxRetries = 1, UseJitter = false }).GenerateAsync(Request);
+        await _time.WaitForTimersAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
+        Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Timeout));
+        Assert.That(thrown.Provider, Is.EqualTo("p"));
+        Assert.That(thrown.InnerException, Is.TypeOf<TaskCanceledException>());
+        Assert.That(_fake.CallCount, Is.EqualTo(2));
+        Assert.That(TransientFailures.GetAttempts(thrown), Is.EqualTo(2));
     }
 
     [Test]
@@ -180,7 +245,7 @@ public class RetryingImageGeneratorTests
     [Test]
     public async Task Cancellation_during_a_wait_returns_at_once_and_sends_nothing_more()
     {
-        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(60)).ThenSucceed();
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(60), status: 429).ThenSucceed();
         using CancellationTokenSource cts = new();
         Task<ImageGenerationResult> call = Create().GenerateAsync(Request, cts.Token);
         await _time.WaitForTimersAsync(2);
@@ -213,7 +278,7 @@ public class RetryingImageGeneratorTests
     [Test]
     public void A_wait_that_would_pass_the_total_timeout_fails_now()
     {
-        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(20)).ThenSucceed();
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(20), status: 429).ThenSucceed();
         ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(
             () => Create(new RetryOptions { TotalTimeout = TimeSpan.FromSeconds(15) }).GenerateAsync(Request));
         Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.RateLimited));
@@ -225,7 +290,7 @@ public class RetryingImageGeneratorTests
     [Test]
     public void A_retry_after_above_MaxRetryAfter_fails_at_once_with_the_delay()
     {
-        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromMinutes(5)).ThenSucceed();
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromMinutes(5), status: 429).ThenSucceed();
         ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(Request));
         Assert.That(thrown!.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(5)));
         Assert.That(_fake.CallCount, Is.EqualTo(1));
@@ -268,7 +333,7 @@ public class RetryingImageGeneratorTests
     [Test]
     public async Task Each_failed_attempt_is_logged_with_number_kind_and_wait_and_the_result_counts_attempts()
     {
-        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(2))
+        _fake.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(2), status: 429)
             .ThenFail(ImageGenerationErrorKind.ServerError)
             .ThenSucceed();
         Task<ImageGenerationResult> call = Create(new RetryOptions { UseJitter = false }).GenerateAsync(Request);
@@ -290,8 +355,8 @@ public class RetryingImageGeneratorTests
     [Test]
     public void An_open_circuit_is_not_waited_out()
     {
+        // How the circuit breaker marks its refusal: Unavailable without an HTTP status.
         ImageGenerationException open = new(ImageGenerationErrorKind.Unavailable, "open") { RetryAfter = TimeSpan.FromSeconds(10) };
-        open.Data[TransientFailures.CircuitOpenDataKey] = true;
         _fake.ThenThrow(open).ThenSucceed();
         Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(Request));
         Assert.That(_fake.CallCount, Is.EqualTo(1));

@@ -144,6 +144,20 @@ public class ValidatingImageGeneratorTests
     public void Negative_MaxRetries_is_refused()
         => AssertRefused(new ImageGenerationRequest("x") { MaxRetries = -1, Provider = "other" }, "request.MaxRetries");
 
+    [TestCase(11)]
+    [TestCase(int.MaxValue)]
+    public void MaxRetries_above_the_configuration_limit_is_refused(int maxRetries)
+        => AssertRefused(new ImageGenerationRequest("x") { MaxRetries = maxRetries, Provider = "other" }, "request.MaxRetries", "between 0 and 10");
+
+    [TestCase(0)]
+    [TestCase(RetryOptions.MaxRetriesLimit)]
+    public async Task MaxRetries_within_the_limit_passes(int maxRetries)
+    {
+        await _generator.GenerateAsync(new ImageGenerationRequest("x") { MaxRetries = maxRetries, Provider = "other" });
+
+        Assert.That(_inner.CallCount, Is.EqualTo(1));
+    }
+
     [Test]
     public void Mask_without_input_images_is_refused()
         => AssertRefused(new ImageGenerationRequest("x") { Mask = ImageInput.FromBytes(new byte[] { 1 }, ImageMediaTypes.Png), Provider = "other" }, "request.Mask");
