@@ -175,14 +175,19 @@ public sealed class ImageCache : IImageCache
     }
 
     internal ImageCacheKey ComputeKey(ImageGenerationRequest request, IImageProviderCatalog? catalog)
+        => ComputeKey(request, catalog, out _);
+
+    /// <summary>Computes the key and tells which provider it was built for (empty when unknown: no catalog and no provider in the request).</summary>
+    internal ImageCacheKey ComputeKey(ImageGenerationRequest request, IImageProviderCatalog? catalog, out string provider)
     {
         if (catalog is not null)
         {
-            (string provider, string model) = catalog.ResolveRoute(request);
+            (provider, string model) = catalog.ResolveRoute(request);
             return ImageCacheKeyBuilder.Compute(request, provider, model, Options.KeyPrefix);
         }
 
-        return ImageCacheKeyBuilder.Compute(request, request.Provider ?? string.Empty, request.Model ?? string.Empty, Options.KeyPrefix);
+        provider = request.Provider ?? string.Empty;
+        return ImageCacheKeyBuilder.Compute(request, provider, request.Model ?? string.Empty, Options.KeyPrefix);
     }
 
     /// <summary>Reads an entry; a store failure is logged and reads as a miss.</summary>
@@ -220,14 +225,21 @@ public sealed class ImageCache : IImageCache
         => Options.ServeStaleOnError && now <= entry.RetainUntil && now - entry.ExpiresAt <= Options.MaxStaleness;
 
     /// <summary>The miss path: join (or start) the call in flight for the key, falling back to a stale entry on transient failures.</summary>
+    /// <param name="inner">The generator misses go to.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="key">Its key.</param>
+    /// <param name="routedProvider">The provider the key was built for; a result from another provider (a fallback) is not stored under it. Empty when unknown.</param>
+    /// <param name="stale">An expired entry that may answer transient failures.</param>
+    /// <param name="startedTimestamp">When the call started.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
     internal async Task<ImageGenerationResult> GenerateAsync(
-        IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, ImageCacheEntry? stale, long startedTimestamp, CancellationToken cancellationToken)
+        IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, string routedProvider, ImageCacheEntry? stale, long startedTimestamp, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _misses);
         ImageCacheLog.Miss(_logger, key, stale is null ? string.Empty : " (a stale entry is kept for errors)");
         try
         {
-            return await JoinAsync(inner, request, key, cancellationToken).ConfigureAwait(false);
+            return await JoinAsync(inner, request, key, routedProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (ImageGenerationException ex) when (stale is not null && IsStaleEligible(ex.Kind) && CanServeStale(stale, TimeProvider.GetUtcNow()))
         {
@@ -277,13 +289,13 @@ public sealed class ImageCache : IImageCache
     private static string FormatAge(TimeSpan age)
         => age.TotalDays >= 1 ? $"{(int)age.TotalDays} d" : age.TotalHours >= 1 ? $"{(int)age.TotalHours} h" : $"{Math.Max(0, (int)age.TotalMinutes)} min";
 
-    private async Task<ImageGenerationResult> JoinAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, CancellationToken cancellationToken)
+    private async Task<ImageGenerationResult> JoinAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, string routedProvider, CancellationToken cancellationToken)
     {
         (Flight flight, bool leader) = Enter(key);
         if (leader)
         {
             // Not awaited here: the call belongs to every waiter, not to this caller, and outlives it if it cancels.
-            _ = RunUpstreamAsync(inner, request, key, flight);
+            _ = RunUpstreamAsync(inner, request, key, routedProvider, flight);
         }
         else
         {
@@ -341,12 +353,18 @@ public sealed class ImageCache : IImageCache
         flight.Cancellation.Cancel();
     }
 
-    private async Task RunUpstreamAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, Flight flight)
+    private async Task RunUpstreamAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, string routedProvider, Flight flight)
     {
         try
         {
             ImageGenerationResult result = await inner.GenerateAsync(request, flight.Cancellation.Token).ConfigureAwait(false);
-            if (IsCacheable(result))
+            if (routedProvider.Length > 0 && !string.Equals(result.Provider, routedProvider, StringComparison.OrdinalIgnoreCase))
+            {
+                // A fallback provider answered (fallback sits below the cache): its image is not what the key names,
+                // and storing it would keep serving the fallback's output after the routed provider recovers.
+                ImageCacheLog.NotStoredOtherProvider(_logger, key, routedProvider, result.Provider);
+            }
+            else if (IsCacheable(result))
             {
                 // Stored before the waiters are released, so a caller arriving just after them is a hit, not a second call.
                 await SetAsync(key, result).ConfigureAwait(false);
