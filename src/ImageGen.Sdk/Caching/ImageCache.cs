@@ -12,7 +12,9 @@ public sealed class ImageCache : IImageCache
 {
     private const decimal MicroDollars = 1_000_000m;
 
-    private readonly ConcurrentDictionary<ImageCacheKey, Flight> _flights = new();
+    // Keyed by user too: the shared call runs with the leader's request, and per-user quotas or budgets below the cache
+    // may refuse one user and not another. The stored key stays user-independent.
+    private readonly ConcurrentDictionary<(ImageCacheKey Key, string? User), Flight> _flights = new();
     private readonly ILogger _logger;
     private IImageProviderCatalog? _catalog;
     private IImageGenerator? _attachedGenerator;
@@ -291,11 +293,12 @@ public sealed class ImageCache : IImageCache
 
     private async Task<ImageGenerationResult> JoinAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, string routedProvider, CancellationToken cancellationToken)
     {
-        (Flight flight, bool leader) = Enter(key);
+        (ImageCacheKey Key, string? User) flightKey = (key, request.User);
+        (Flight flight, bool leader) = Enter(flightKey);
         if (leader)
         {
             // Not awaited here: the call belongs to every waiter, not to this caller, and outlives it if it cancels.
-            _ = RunUpstreamAsync(inner, request, key, routedProvider, flight);
+            _ = RunUpstreamAsync(inner, request, flightKey, routedProvider, flight);
         }
         else
         {
@@ -309,12 +312,12 @@ public sealed class ImageCache : IImageCache
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Completion.Task.IsCompleted)
         {
-            Leave(key, flight);
+            Leave(flightKey, flight);
             throw;
         }
     }
 
-    private (Flight Flight, bool Leader) Enter(ImageCacheKey key)
+    private (Flight Flight, bool Leader) Enter((ImageCacheKey Key, string? User) key)
     {
         while (true)
         {
@@ -331,11 +334,11 @@ public sealed class ImageCache : IImageCache
             }
 
             // Everyone left this one and its call is being cancelled: start afresh.
-            _flights.TryRemove(new KeyValuePair<ImageCacheKey, Flight>(key, flight));
+            _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(key, flight));
         }
     }
 
-    private void Leave(ImageCacheKey key, Flight flight)
+    private void Leave((ImageCacheKey Key, string? User) key, Flight flight)
     {
         lock (flight)
         {
@@ -348,13 +351,14 @@ public sealed class ImageCache : IImageCache
             flight.Closed = true;
         }
 
-        _flights.TryRemove(new KeyValuePair<ImageCacheKey, Flight>(key, flight));
-        ImageCacheLog.FlightAbandoned(_logger, key);
+        _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(key, flight));
+        ImageCacheLog.FlightAbandoned(_logger, key.Key);
         flight.Cancellation.Cancel();
     }
 
-    private async Task RunUpstreamAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, string routedProvider, Flight flight)
+    private async Task RunUpstreamAsync(IImageGenerator inner, ImageGenerationRequest request, (ImageCacheKey Key, string? User) flightKey, string routedProvider, Flight flight)
     {
+        ImageCacheKey key = flightKey.Key;
         try
         {
             ImageGenerationResult result = await inner.GenerateAsync(request, flight.Cancellation.Token).ConfigureAwait(false);
@@ -370,12 +374,12 @@ public sealed class ImageCache : IImageCache
                 await SetAsync(key, result).ConfigureAwait(false);
             }
 
-            _flights.TryRemove(new KeyValuePair<ImageCacheKey, Flight>(key, flight));
+            _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(flightKey, flight));
             flight.Completion.TrySetResult(result);
         }
         catch (Exception ex)
         {
-            _flights.TryRemove(new KeyValuePair<ImageCacheKey, Flight>(key, flight));
+            _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(flightKey, flight));
             if (ex is OperationCanceledException canceled && flight.Cancellation.IsCancellationRequested)
             {
                 flight.Completion.TrySetCanceled(canceled.CancellationToken);

@@ -1,0 +1,50 @@
+namespace ImageGen.Sdk.Tests.Caching;
+
+public class CoalescingPerUserTests
+{
+    [Test]
+    public async Task A_user_never_receives_another_users_refusal_from_a_shared_call()
+    {
+        CacheHarness h = new();
+        TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Fake.Handler = async (request, _) =>
+        {
+            await gate.Task;
+
+            // What a per-user quota layer below the cache does: it refuses alice, not bob.
+            return request.User == "alice"
+                ? throw new ImageGenerationException(ImageGenerationErrorKind.QuotaExceeded, "alice is over her quota")
+                : FakeImageGenerator.CreateResult(request);
+        };
+
+        Task<ImageGenerationResult> alice = h.Generator.GenerateAsync(new ImageGenerationRequest("fox") { User = "alice" });
+        Task<ImageGenerationResult> bob = h.Generator.GenerateAsync(new ImageGenerationRequest("fox") { User = "bob" });
+        gate.SetResult();
+
+        Assert.That(async () => await alice, Throws.TypeOf<ImageGenerationException>());
+        ImageGenerationResult bobs = await bob;
+        Assert.That(bobs.Images, Has.Count.EqualTo(1));
+        Assert.That(h.Fake.Requests.Select(r => r.User), Is.EquivalentTo(new[] { "alice", "bob" }));
+    }
+
+    [Test]
+    public async Task The_same_user_still_shares_one_call_and_the_stored_entry_serves_every_user()
+    {
+        CacheHarness h = new();
+        TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Fake.Handler = async (request, _) =>
+        {
+            await gate.Task;
+            return FakeImageGenerator.CreateResult(request);
+        };
+
+        Task<ImageGenerationResult> first = h.Generator.GenerateAsync(new ImageGenerationRequest("fox") { User = "alice" });
+        Task<ImageGenerationResult> second = h.Generator.GenerateAsync(new ImageGenerationRequest("fox") { User = "alice" });
+        gate.SetResult();
+        await Task.WhenAll(first, second);
+        Assert.That(h.Fake.CallCount, Is.EqualTo(1));
+
+        ImageGenerationResult bobs = await h.Generator.GenerateAsync(new ImageGenerationRequest("fox") { User = "bob" });
+        Assert.That(bobs.FromCache, Is.True, "the cache key leaves the user out on purpose");
+    }
+}
