@@ -306,15 +306,27 @@ public sealed class ImageCache : IImageCache
             ImageCacheLog.Coalesced(_logger, key);
         }
 
+        ImageGenerationResult result;
         try
         {
-            return await flight.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            result = await flight.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Completion.Task.IsCompleted)
         {
             Leave(flightKey, flight);
             throw;
         }
+
+        if (leader)
+        {
+            return result;
+        }
+
+        // The leader's result carries the call's attempts and cost: handing it to every waiter would make an app that
+        // sums costs per result count one call N times. A waiter gets its own copy with no attempts; its cost is
+        // what joining saved, as for a hit.
+        AddSaved(result.EstimatedCostUsd);
+        return new ImageGenerationResult(result) { Attempts = 0 };
     }
 
     private (Flight Flight, bool Leader) Enter((ImageCacheKey Key, string? User) key)

@@ -47,4 +47,30 @@ public class CoalescingPerUserTests
         ImageGenerationResult bobs = await h.Generator.GenerateAsync(new ImageGenerationRequest("fox") { User = "bob" });
         Assert.That(bobs.FromCache, Is.True, "the cache key leaves the user out on purpose");
     }
+
+    [Test]
+    public async Task A_coalesced_waiter_gets_its_own_copy_with_no_attempts_and_the_saved_cost()
+    {
+        CacheHarness h = new();
+        TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Fake.Handler = async (request, _) =>
+        {
+            await gate.Task;
+            return new ImageGenerationResult(FakeImageGenerator.CreateResult(request)) { Attempts = 3, EstimatedCostUsd = 0.04m };
+        };
+
+        Task<ImageGenerationResult> leader = h.Generator.GenerateAsync(new ImageGenerationRequest("fox"));
+        Task<ImageGenerationResult> waiter = h.Generator.GenerateAsync(new ImageGenerationRequest("fox"));
+        gate.SetResult();
+        ImageGenerationResult led = await leader;
+        ImageGenerationResult joined = await waiter;
+
+        Assert.That(led.Attempts, Is.EqualTo(3));
+        Assert.That(joined, Is.Not.SameAs(led));
+        Assert.That(joined.Attempts, Is.Zero, "summing attempts or costs per result must count the one call once");
+        Assert.That(joined.FromCache, Is.False);
+        Assert.That(joined.EstimatedCostUsd, Is.EqualTo(0.04m), "like a hit, a waiter reports what joining saved");
+        Assert.That(joined.Images[0].Data.ToArray(), Is.EqualTo(led.Images[0].Data.ToArray()));
+        Assert.That(h.Cache.GetStatistics().EstimatedCostSavedUsd, Is.EqualTo(0.04m));
+    }
 }
