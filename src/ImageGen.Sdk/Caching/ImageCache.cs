@@ -365,7 +365,23 @@ public sealed class ImageCache : IImageCache
 
         _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(key, flight));
         ImageCacheLog.FlightAbandoned(_logger, key.Key);
-        flight.Cancellation.Cancel();
+
+        // Not Cancel(): it would run the inner layers' cancellation callbacks on this caller's thread, and one that
+        // throws would replace this caller's OperationCanceledException.
+        _ = CancelAbandonedAsync(flight, key.Key);
+    }
+
+    private async Task CancelAbandonedAsync(Flight flight, ImageCacheKey key)
+    {
+        try
+        {
+            await flight.Cancellation.CancelAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nobody waits for the abandoned call any more; a failing callback below is only worth a note.
+            ImageCacheLog.CancellationCallbackFailed(_logger, key, ex);
+        }
     }
 
     private async Task RunUpstreamAsync(IImageGenerator inner, ImageGenerationRequest request, (ImageCacheKey Key, string? User) flightKey, string routedProvider, Flight flight)

@@ -31,4 +31,7 @@ internal static partial class ImageCacheLog
 
     [LoggerMessage(EventId = 3108, Level = LogLevel.Debug, Message = "Image cache {CacheKey}: not stored, the request was routed to {RoutedProvider} but {Provider} answered (a fallback).")]
     public static partial void NotStoredOtherProvider(ILogger logger, ImageCacheKey cacheKey, string routedProvider, string provider);
+
+    [LoggerMessage(EventId = 3109, Level = LogLevel.Debug, Message = "Image cache {CacheKey}: a cancellation callback of the abandoned call failed.")]
+    public static partial void CancellationCallbackFailed(ILogger logger, ImageCacheKey cacheKey, Exception exception);
 }

@@ -73,4 +73,31 @@ public class CoalescingPerUserTests
         Assert.That(joined.Images[0].Data.ToArray(), Is.EqualTo(led.Images[0].Data.ToArray()));
         Assert.That(h.Cache.GetStatistics().EstimatedCostSavedUsd, Is.EqualTo(0.04m));
     }
+
+    [Test]
+    public async Task The_last_waiter_leaving_gets_its_cancellation_even_when_an_inner_cancellation_callback_throws()
+    {
+        CacheHarness h = new();
+        TaskCompletionSource<CancellationToken> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Fake.Handler = async (request, token) =>
+        {
+            token.Register(() => throw new InvalidOperationException("a badly behaved callback below the cache"));
+            started.SetResult(token);
+            await Task.Delay(Timeout.Infinite, token);
+            return FakeImageGenerator.CreateResult(request);
+        };
+
+        using CancellationTokenSource leaver = new();
+        Task<ImageGenerationResult> only = h.Generator.GenerateAsync(new ImageGenerationRequest("fox"), leaver.Token);
+        CancellationToken upstream = await started.Task;
+        leaver.Cancel();
+
+        Assert.That(async () => await only, Throws.InstanceOf<OperationCanceledException>());
+        for (int i = 0; i < 100_000 && !upstream.IsCancellationRequested; i++)
+        {
+            await Task.Yield();
+        }
+
+        Assert.That(upstream.IsCancellationRequested, Is.True, "the abandoned call is still cancelled");
+    }
 }
