@@ -106,6 +106,21 @@ public class FileSystemImageCacheStoreTests
     }
 
     [Test]
+    public async Task An_index_file_whose_decimal_is_corrupt_is_a_miss_and_is_removed()
+    {
+        using FileSystemImageCacheStore store = NewStore();
+        ImageCacheKey key = Key("fox");
+        await store.SetAsync(key, Entry(Bytes(100, 3), cost: 0.04m));
+        string index = Directory.GetFiles(_directory, "*.entry", SearchOption.AllDirectories).Single();
+        byte[] data = await File.ReadAllBytesAsync(index);
+        CorruptData.BreakCostDecimal(data, "openai", "gpt-image-1");
+        await File.WriteAllBytesAsync(index, data);
+
+        Assert.That(await store.GetAsync(key), Is.Null);
+        Assert.That(File.Exists(index), Is.False, "removed as corrupt, not reported as a store failure on every read");
+    }
+
+    [Test]
     public async Task Eviction_keeps_the_directory_under_the_size_limit_and_drops_the_least_recently_used()
     {
         const long Limit = 20_000;

@@ -64,7 +64,8 @@ public sealed class DistributedImageCacheStore : IImageCacheStore
         {
             stored = ImageCacheEntrySerializer.Deserialize(data);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or ArgumentException or FormatException)
+        // IOException covers EndOfStreamException and what BinaryReader throws for an invalid decimal.
+        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException or FormatException)
         {
             await _cache.RemoveAsync(cacheKey, cancellationToken).ConfigureAwait(false);
             return null;
