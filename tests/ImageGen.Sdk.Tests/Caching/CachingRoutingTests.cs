@@ -48,7 +48,9 @@ public class CachingRoutingTests
     public async Task Without_a_catalog_a_request_naming_its_provider_is_checked_too()
     {
         CacheHarness h = new();
-        h.Fake.Handler = (request, _) => Task.FromResult(FakeImageGenerator.CreateResult(request, "other", "other-model"));
+
+        // Built by hand: the fake's own helper would echo the request's provider.
+        h.Fake.Handler = (request, _) => Task.FromResult(new ImageGenerationResult([new GeneratedImage(new byte[] { 1, 2, 3 }, ImageMediaTypes.Png)], "other", "other-model"));
 
         await h.Generator.GenerateAsync(new ImageGenerationRequest("a red fox") { Provider = "primary" });
         ImageGenerationResult second = await h.Generator.GenerateAsync(new ImageGenerationRequest("a red fox") { Provider = "primary" });
