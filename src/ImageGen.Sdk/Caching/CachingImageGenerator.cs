@@ -44,20 +44,20 @@ public sealed class CachingImageGenerator : DelegatingImageGenerator
         }
 
         long started = _cache.TimeProvider.GetTimestamp();
-        ImageCacheKey key = _cache.ComputeKey(request, _catalog);
+        ImageCacheKey key = _cache.ComputeKey(request, _catalog, out string provider);
         if (request.Cache == CacheMode.Refresh)
         {
-            return _cache.GenerateAsync(InnerGenerator, request, key, stale: null, started, cancellationToken);
+            return _cache.GenerateAsync(InnerGenerator, request, key, provider, stale: null, started, cancellationToken);
         }
 
         // The memory store answers synchronously: serve the hit without an async state machine.
         ValueTask<ImageCacheEntry?> read = _cache.GetAsync(key, cancellationToken);
         return read.IsCompletedSuccessfully
-            ? Resolve(request, key, read.Result, started, cancellationToken)
-            : ReadThenResolveAsync(request, key, read, started, cancellationToken);
+            ? Resolve(request, key, provider, read.Result, started, cancellationToken)
+            : ReadThenResolveAsync(request, key, provider, read, started, cancellationToken);
     }
 
-    private Task<ImageGenerationResult> Resolve(ImageGenerationRequest request, ImageCacheKey key, ImageCacheEntry? entry, long started, CancellationToken cancellationToken)
+    private Task<ImageGenerationResult> Resolve(ImageGenerationRequest request, ImageCacheKey key, string provider, ImageCacheEntry? entry, long started, CancellationToken cancellationToken)
     {
         ImageCacheEntry? stale = null;
         if (entry is not null)
@@ -71,13 +71,13 @@ public sealed class CachingImageGenerator : DelegatingImageGenerator
             stale = _cache.CanServeStale(entry, now) ? entry : null;
         }
 
-        return _cache.GenerateAsync(InnerGenerator, request, key, stale, started, cancellationToken);
+        return _cache.GenerateAsync(InnerGenerator, request, key, provider, stale, started, cancellationToken);
     }
 
     private async Task<ImageGenerationResult> ReadThenResolveAsync(
-        ImageGenerationRequest request, ImageCacheKey key, ValueTask<ImageCacheEntry?> read, long started, CancellationToken cancellationToken)
+        ImageGenerationRequest request, ImageCacheKey key, string provider, ValueTask<ImageCacheEntry?> read, long started, CancellationToken cancellationToken)
     {
         ImageCacheEntry? entry = await read.ConfigureAwait(false);
-        return await Resolve(request, key, entry, started, cancellationToken).ConfigureAwait(false);
+        return await Resolve(request, key, provider, entry, started, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -28,16 +28,32 @@ public static class CachingImageGeneratorBuilderExtensions
         });
     }
 
-    /// <summary>Adds the cache layer over an in-memory cache with the given options (for pipelines composed by hand).</summary>
+    /// <summary>
+    /// Adds the cache layer over a cache built from <paramref name="options"/> (for pipelines composed by hand): an
+    /// in-memory store for <see cref="ImageCacheBackend.Memory"/>, a <see cref="FileSystemImageCacheStore"/> over
+    /// <see cref="ImageCacheOptions.GetEffectiveDirectory"/> for <see cref="ImageCacheBackend.FileSystem"/>, and no
+    /// layer for <see cref="ImageCacheBackend.None"/>.
+    /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="options">The options; only <see cref="ImageCacheBackend.Memory"/> and <see cref="ImageCacheBackend.None"/> make sense here.</param>
+    /// <param name="options">The options. <see cref="ImageCacheBackend.Distributed"/> needs an <c>IDistributedCache</c>: pass an <see cref="ImageCache"/> over a <see cref="DistributedImageCacheStore"/> to the other overload instead.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="ImageCacheOptions.Backend"/> is <see cref="ImageCacheBackend.Distributed"/> (or not a defined value), or the options are invalid.</exception>
     public static ImageGeneratorBuilder UseCaching(this ImageGeneratorBuilder builder, ImageCacheOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        return builder.UseCaching(new ImageCache(new MemoryImageCacheStore(options.GetEffectiveMaxSizeBytes(), timeProvider), options, timeProvider));
+        IImageCacheStore store = options.Backend switch
+        {
+            ImageCacheBackend.Memory => new MemoryImageCacheStore(options.GetEffectiveMaxSizeBytes(), timeProvider),
+            ImageCacheBackend.FileSystem => new FileSystemImageCacheStore(options.GetEffectiveDirectory(), options.GetEffectiveMaxSizeBytes(), timeProvider),
+            ImageCacheBackend.None => NullImageCacheStore.Instance,
+            ImageCacheBackend.Distributed => throw new ArgumentException(
+                "ImageCacheOptions.Backend is Distributed, which needs an IDistributedCache: pass new ImageCache(new DistributedImageCacheStore(cache, keyPrefix: options.KeyPrefix), options) to UseCaching(cache) instead.",
+                nameof(options)),
+            _ => throw new ArgumentException($"ImageCacheOptions.Backend '{options.Backend}' is not a known backend.", nameof(options)),
+        };
+        return builder.UseCaching(new ImageCache(store, options, timeProvider));
     }
 }

@@ -12,7 +12,9 @@ public sealed class ImageCache : IImageCache
 {
     private const decimal MicroDollars = 1_000_000m;
 
-    private readonly ConcurrentDictionary<ImageCacheKey, Flight> _flights = new();
+    // Keyed by user too: the shared call runs with the leader's request, and per-user quotas or budgets below the cache
+    // may refuse one user and not another. The stored key stays user-independent.
+    private readonly ConcurrentDictionary<(ImageCacheKey Key, string? User), Flight> _flights = new();
     private readonly ILogger _logger;
     private IImageProviderCatalog? _catalog;
     private IImageGenerator? _attachedGenerator;
@@ -175,14 +177,19 @@ public sealed class ImageCache : IImageCache
     }
 
     internal ImageCacheKey ComputeKey(ImageGenerationRequest request, IImageProviderCatalog? catalog)
+        => ComputeKey(request, catalog, out _);
+
+    /// <summary>Computes the key and tells which provider it was built for (empty when unknown: no catalog and no provider in the request).</summary>
+    internal ImageCacheKey ComputeKey(ImageGenerationRequest request, IImageProviderCatalog? catalog, out string provider)
     {
         if (catalog is not null)
         {
-            (string provider, string model) = catalog.ResolveRoute(request);
+            (provider, string model) = catalog.ResolveRoute(request);
             return ImageCacheKeyBuilder.Compute(request, provider, model, Options.KeyPrefix);
         }
 
-        return ImageCacheKeyBuilder.Compute(request, request.Provider ?? string.Empty, request.Model ?? string.Empty, Options.KeyPrefix);
+        provider = request.Provider ?? string.Empty;
+        return ImageCacheKeyBuilder.Compute(request, provider, request.Model ?? string.Empty, Options.KeyPrefix);
     }
 
     /// <summary>Reads an entry; a store failure is logged and reads as a miss.</summary>
@@ -220,14 +227,21 @@ public sealed class ImageCache : IImageCache
         => Options.ServeStaleOnError && now <= entry.RetainUntil && now - entry.ExpiresAt <= Options.MaxStaleness;
 
     /// <summary>The miss path: join (or start) the call in flight for the key, falling back to a stale entry on transient failures.</summary>
+    /// <param name="inner">The generator misses go to.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="key">Its key.</param>
+    /// <param name="routedProvider">The provider the key was built for; a result from another provider (a fallback) is not stored under it. Empty when unknown.</param>
+    /// <param name="stale">An expired entry that may answer transient failures.</param>
+    /// <param name="startedTimestamp">When the call started.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
     internal async Task<ImageGenerationResult> GenerateAsync(
-        IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, ImageCacheEntry? stale, long startedTimestamp, CancellationToken cancellationToken)
+        IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, string routedProvider, ImageCacheEntry? stale, long startedTimestamp, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _misses);
         ImageCacheLog.Miss(_logger, key, stale is null ? string.Empty : " (a stale entry is kept for errors)");
         try
         {
-            return await JoinAsync(inner, request, key, cancellationToken).ConfigureAwait(false);
+            return await JoinAsync(inner, request, key, routedProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (ImageGenerationException ex) when (stale is not null && IsStaleEligible(ex.Kind) && CanServeStale(stale, TimeProvider.GetUtcNow()))
         {
@@ -277,13 +291,14 @@ public sealed class ImageCache : IImageCache
     private static string FormatAge(TimeSpan age)
         => age.TotalDays >= 1 ? $"{(int)age.TotalDays} d" : age.TotalHours >= 1 ? $"{(int)age.TotalHours} h" : $"{Math.Max(0, (int)age.TotalMinutes)} min";
 
-    private async Task<ImageGenerationResult> JoinAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, CancellationToken cancellationToken)
+    private async Task<ImageGenerationResult> JoinAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, string routedProvider, CancellationToken cancellationToken)
     {
-        (Flight flight, bool leader) = Enter(key);
+        (ImageCacheKey Key, string? User) flightKey = (key, request.User);
+        (Flight flight, bool leader) = Enter(flightKey);
         if (leader)
         {
             // Not awaited here: the call belongs to every waiter, not to this caller, and outlives it if it cancels.
-            _ = RunUpstreamAsync(inner, request, key, flight);
+            _ = RunUpstreamAsync(inner, request, flightKey, routedProvider, flight);
         }
         else
         {
@@ -291,18 +306,30 @@ public sealed class ImageCache : IImageCache
             ImageCacheLog.Coalesced(_logger, key);
         }
 
+        ImageGenerationResult result;
         try
         {
-            return await flight.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            result = await flight.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Completion.Task.IsCompleted)
         {
-            Leave(key, flight);
+            Leave(flightKey, flight);
             throw;
         }
+
+        if (leader)
+        {
+            return result;
+        }
+
+        // The leader's result carries the call's attempts and cost: handing it to every waiter would make an app that
+        // sums costs per result count one call N times. A waiter gets its own copy with no attempts; its cost is
+        // what joining saved, as for a hit.
+        AddSaved(result.EstimatedCostUsd);
+        return new ImageGenerationResult(result) { Attempts = 0 };
     }
 
-    private (Flight Flight, bool Leader) Enter(ImageCacheKey key)
+    private (Flight Flight, bool Leader) Enter((ImageCacheKey Key, string? User) key)
     {
         while (true)
         {
@@ -319,11 +346,11 @@ public sealed class ImageCache : IImageCache
             }
 
             // Everyone left this one and its call is being cancelled: start afresh.
-            _flights.TryRemove(new KeyValuePair<ImageCacheKey, Flight>(key, flight));
+            _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(key, flight));
         }
     }
 
-    private void Leave(ImageCacheKey key, Flight flight)
+    private void Leave((ImageCacheKey Key, string? User) key, Flight flight)
     {
         lock (flight)
         {
@@ -336,28 +363,51 @@ public sealed class ImageCache : IImageCache
             flight.Closed = true;
         }
 
-        _flights.TryRemove(new KeyValuePair<ImageCacheKey, Flight>(key, flight));
-        ImageCacheLog.FlightAbandoned(_logger, key);
-        flight.Cancellation.Cancel();
+        _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(key, flight));
+        ImageCacheLog.FlightAbandoned(_logger, key.Key);
+
+        // Not Cancel(): it would run the inner layers' cancellation callbacks on this caller's thread, and one that
+        // throws would replace this caller's OperationCanceledException.
+        _ = CancelAbandonedAsync(flight, key.Key);
     }
 
-    private async Task RunUpstreamAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, Flight flight)
+    private async Task CancelAbandonedAsync(Flight flight, ImageCacheKey key)
     {
         try
         {
+            await flight.Cancellation.CancelAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nobody waits for the abandoned call any more; a failing callback below is only worth a note.
+            ImageCacheLog.CancellationCallbackFailed(_logger, key, ex);
+        }
+    }
+
+    private async Task RunUpstreamAsync(IImageGenerator inner, ImageGenerationRequest request, (ImageCacheKey Key, string? User) flightKey, string routedProvider, Flight flight)
+    {
+        ImageCacheKey key = flightKey.Key;
+        try
+        {
             ImageGenerationResult result = await inner.GenerateAsync(request, flight.Cancellation.Token).ConfigureAwait(false);
-            if (IsCacheable(result))
+            if (routedProvider.Length > 0 && !string.Equals(result.Provider, routedProvider, StringComparison.OrdinalIgnoreCase))
+            {
+                // A fallback provider answered (fallback sits below the cache): its image is not what the key names,
+                // and storing it would keep serving the fallback's output after the routed provider recovers.
+                ImageCacheLog.NotStoredOtherProvider(_logger, key, routedProvider, result.Provider);
+            }
+            else if (IsCacheable(result))
             {
                 // Stored before the waiters are released, so a caller arriving just after them is a hit, not a second call.
                 await SetAsync(key, result).ConfigureAwait(false);
             }
 
-            _flights.TryRemove(new KeyValuePair<ImageCacheKey, Flight>(key, flight));
+            _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(flightKey, flight));
             flight.Completion.TrySetResult(result);
         }
         catch (Exception ex)
         {
-            _flights.TryRemove(new KeyValuePair<ImageCacheKey, Flight>(key, flight));
+            _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(flightKey, flight));
             if (ex is OperationCanceledException canceled && flight.Cancellation.IsCancellationRequested)
             {
                 flight.Completion.TrySetCanceled(canceled.CancellationToken);

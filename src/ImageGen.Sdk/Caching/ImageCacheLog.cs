@@ -28,4 +28,10 @@ internal static partial class ImageCacheLog
 
     [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Image cache: entry {CacheKey} is corrupted or truncated and was removed.")]
     public static partial void Corrupted(ILogger logger, ImageCacheKey cacheKey);
+
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Debug, Message = "Image cache {CacheKey}: not stored, the request was routed to {RoutedProvider} but {Provider} answered (a fallback).")]
+    public static partial void NotStoredOtherProvider(ILogger logger, ImageCacheKey cacheKey, string routedProvider, string provider);
+
+    [LoggerMessage(EventId = 3109, Level = LogLevel.Debug, Message = "Image cache {CacheKey}: a cancellation callback of the abandoned call failed.")]
+    public static partial void CancellationCallbackFailed(ILogger logger, ImageCacheKey cacheKey, Exception exception);
 }

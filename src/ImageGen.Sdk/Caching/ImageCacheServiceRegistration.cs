@@ -35,7 +35,8 @@ internal static class ImageCacheServiceRegistration
                 options.GetEffectiveDirectory(), options.GetEffectiveMaxSizeBytes(), time, services.GetService<ILogger<FileSystemImageCacheStore>>()),
             ImageCacheBackend.Distributed => new DistributedImageCacheStore(
                 services.GetService<IDistributedCache>() ?? throw new InvalidOperationException(ImageCacheServicesValidator.MissingDistributedCache),
-                time),
+                time,
+                keyPrefix: options.KeyPrefix),
             ImageCacheBackend.None => NullImageCacheStore.Instance,
             _ => new MemoryImageCacheStore(options.GetEffectiveMaxSizeBytes(), time),
         };

@@ -67,6 +67,42 @@ public class DistributedImageCacheStoreTests
         Assert.That(await store.GetAsync(Key("fox")), Is.Null);
     }
 
+    [Test]
+    public async Task Clear_and_invalidate_in_one_application_leave_another_prefixes_entries_alone()
+    {
+        MemoryDistributedCache backing = NewBacking();
+        DistributedImageCacheStore tenantA = new(backing, _time, keyPrefix: "tenant-a");
+        DistributedImageCacheStore tenantB = new(backing, _time, keyPrefix: "tenant-b");
+        ImageCacheKey keyA = ImageCacheKeyBuilder.Compute(new ImageGenerationRequest("fox"), "p", "m", "tenant-a");
+        ImageCacheKey keyB = ImageCacheKeyBuilder.Compute(new ImageGenerationRequest("fox"), "p", "m", "tenant-b");
+        await tenantA.SetAsync(keyA, Entry("openai", "gpt-image-1"));
+        await tenantB.SetAsync(keyB, Entry("openai", "gpt-image-1"));
+
+        await tenantA.ClearAsync();
+        await tenantA.InvalidateAsync("openai", null);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.That(await tenantA.GetAsync(keyA), Is.Null);
+        Assert.That(await tenantB.GetAsync(keyB), Is.Not.Null, "another tenant's entries survive");
+        Assert.That(await new DistributedImageCacheStore(backing, _time, keyPrefix: "tenant-b").GetAsync(keyB), Is.Not.Null);
+        Assert.That(await backing.GetAsync("imagegen:v1:invalidations"), Is.Null, "a prefixed store never writes the shared rules");
+    }
+
+    [Test]
+    public async Task A_value_whose_decimal_is_corrupt_is_a_miss_and_is_removed()
+    {
+        MemoryDistributedCache backing = NewBacking();
+        await new DistributedImageCacheStore(backing, _time).SetAsync(Key("fox"), Entry("openai", "gpt-image-1", 0.04m));
+        string cacheKey = "imagegen:v1:" + Key("fox").ToHexString();
+        byte[] value = (await backing.GetAsync(cacheKey))!;
+        CorruptData.BreakCostDecimal(value, "openai", "gpt-image-1");
+        await backing.SetAsync(cacheKey, value);
+
+        // BinaryReader reports an invalid decimal as an IOException: still a corrupt entry, not a store failure.
+        Assert.That(await new DistributedImageCacheStore(backing, _time).GetAsync(Key("fox")), Is.Null);
+        Assert.That(await backing.GetAsync(cacheKey), Is.Null);
+    }
+
     private static MemoryDistributedCache NewBacking() => new(Options.Create(new MemoryDistributedCacheOptions()));
 
     private static ImageCacheKey Key(string prompt) => ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(prompt), "p", "m");

@@ -59,6 +59,37 @@ public class FileSystemImageCacheStoreTests
     }
 
     [Test]
+    public async Task Sweep_deletes_temp_files_older_than_the_max_age_and_keeps_young_ones()
+    {
+        using FileSystemImageCacheStore store = NewStore();
+        await store.SetAsync(Key("other"), Entry(Bytes(10, 1)));
+        string entriesDir = Path.Combine(_directory, "v1", "entries", "ab");
+        string blobsDir = Path.Combine(_directory, "v1", "blobs", "cd");
+        Directory.CreateDirectory(entriesDir);
+        Directory.CreateDirectory(blobsDir);
+        string crashed = Path.Combine(entriesDir, "ab12.entry.0123456789abcdef.tmp");
+        string crashedBlob = Path.Combine(blobsDir, "cd34.blob.0123456789abcdef.tmp");
+        string inProgress = Path.Combine(entriesDir, "ab56.entry.fedcba9876543210.tmp");
+        foreach (string path in new[] { crashed, crashedBlob, inProgress })
+        {
+            await File.WriteAllBytesAsync(path, Encoding.UTF8.GetBytes("partial"));
+        }
+
+        DateTime now = _time.GetUtcNow().UtcDateTime;
+        File.SetLastWriteTimeUtc(crashed, now.AddHours(-2));
+        File.SetLastWriteTimeUtc(crashedBlob, now.AddHours(-2));
+
+        // Another process may be writing this one right now: renaming it into place must still work.
+        File.SetLastWriteTimeUtc(inProgress, now.AddMinutes(-1));
+
+        store.Sweep();
+
+        Assert.That(File.Exists(crashed), Is.False);
+        Assert.That(File.Exists(crashedBlob), Is.False);
+        Assert.That(File.Exists(inProgress), Is.True);
+    }
+
+    [Test]
     public async Task A_corrupted_blob_is_a_miss_and_is_removed()
     {
         using FileSystemImageCacheStore store = NewStore();
@@ -103,6 +134,21 @@ public class FileSystemImageCacheStoreTests
         await File.WriteAllBytesAsync(index, [1, 2, 3]);
         Assert.That(await store.GetAsync(key), Is.Null);
         Assert.That(File.Exists(index), Is.False);
+    }
+
+    [Test]
+    public async Task An_index_file_whose_decimal_is_corrupt_is_a_miss_and_is_removed()
+    {
+        using FileSystemImageCacheStore store = NewStore();
+        ImageCacheKey key = Key("fox");
+        await store.SetAsync(key, Entry(Bytes(100, 3), cost: 0.04m));
+        string index = Directory.GetFiles(_directory, "*.entry", SearchOption.AllDirectories).Single();
+        byte[] data = await File.ReadAllBytesAsync(index);
+        CorruptData.BreakCostDecimal(data, "openai", "gpt-image-1");
+        await File.WriteAllBytesAsync(index, data);
+
+        Assert.That(await store.GetAsync(key), Is.Null);
+        Assert.That(File.Exists(index), Is.False, "removed as corrupt, not reported as a store failure on every read");
     }
 
     [Test]

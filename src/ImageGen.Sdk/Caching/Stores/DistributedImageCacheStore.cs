@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Distributed;
 
@@ -9,19 +10,23 @@ namespace ImageGen.Sdk.Caching;
 /// </summary>
 /// <remarks>
 /// An <see cref="IDistributedCache"/> cannot list its keys, so <see cref="ClearAsync"/> and <see cref="InvalidateAsync"/>
-/// record an invalidation rule (a shared value under <c>imagegen:v1:invalidations</c>) instead of deleting entries:
+/// record an invalidation rule (a shared value under <c>imagegen:v1:invalidations</c>, or
+/// <c>imagegen:v1:invalidations:{hash of the key prefix}</c> when a key prefix is given) instead of deleting entries:
 /// an entry written before a matching rule reads as a miss and is removed then. Other processes see a new rule
-/// within <c>invalidationRefreshInterval</c>; this process sees it at once. Entry and byte counts are not available.
+/// within <c>invalidationRefreshInterval</c>; this process sees it at once. Applications or tenants that share one
+/// server with different key prefixes (<see cref="ImageCacheOptions.KeyPrefix"/>) keep separate rules, so one's
+/// <see cref="ClearAsync"/> never hides another's entries. Entry and byte counts are not available.
 /// </remarks>
 public sealed class DistributedImageCacheStore : IImageCacheStore
 {
     private const string Prefix = "imagegen:v1:";
-    private const string RulesKey = Prefix + "invalidations";
+    private const string RulesKeyBase = Prefix + "invalidations";
     private const int MaxRules = 1024;
 
     private readonly IDistributedCache _cache;
     private readonly TimeProvider _time;
     private readonly TimeSpan _refreshInterval;
+    private readonly string _rulesKey;
     private Rules _rules = Rules.Empty;
     private DateTimeOffset _rulesFetchedAt = DateTimeOffset.MinValue;
 
@@ -29,13 +34,19 @@ public sealed class DistributedImageCacheStore : IImageCacheStore
     /// <param name="cache">The distributed cache.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="invalidationRefreshInterval">How often invalidation rules written by other processes are re-read; 5 seconds when <see langword="null"/>.</param>
+    /// <param name="keyPrefix">The <see cref="ImageCacheOptions.KeyPrefix"/> of the application using this store: it scopes <see cref="ClearAsync"/> and <see cref="InvalidateAsync"/> to that application's entries. <see langword="null"/> or empty shares rules with every application without a prefix.</param>
     /// <exception cref="ArgumentNullException"><paramref name="cache"/> is <see langword="null"/>.</exception>
-    public DistributedImageCacheStore(IDistributedCache cache, TimeProvider? timeProvider = null, TimeSpan? invalidationRefreshInterval = null)
+    public DistributedImageCacheStore(IDistributedCache cache, TimeProvider? timeProvider = null, TimeSpan? invalidationRefreshInterval = null, string? keyPrefix = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
         _cache = cache;
         _time = timeProvider ?? TimeProvider.System;
         _refreshInterval = invalidationRefreshInterval ?? TimeSpan.FromSeconds(5);
+
+        // Hashed: the prefix may name a tenant, and the server's key list should not.
+        _rulesKey = string.IsNullOrEmpty(keyPrefix)
+            ? RulesKeyBase
+            : RulesKeyBase + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(keyPrefix)).AsSpan(0, 16));
     }
 
     /// <inheritdoc />
@@ -53,7 +64,8 @@ public sealed class DistributedImageCacheStore : IImageCacheStore
         {
             stored = ImageCacheEntrySerializer.Deserialize(data);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or ArgumentException or FormatException)
+        // IOException covers EndOfStreamException and what BinaryReader throws for an invalid decimal.
+        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException or FormatException)
         {
             await _cache.RemoveAsync(cacheKey, cancellationToken).ConfigureAwait(false);
             return null;
@@ -113,7 +125,7 @@ public sealed class DistributedImageCacheStore : IImageCacheStore
     {
         Rules current = await GetRulesAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
         Rules updated = current.Add(new Rule(provider, model, current.Sequence + 1));
-        await _cache.SetAsync(RulesKey, updated.Serialize(), new DistributedCacheEntryOptions(), cancellationToken).ConfigureAwait(false);
+        await _cache.SetAsync(_rulesKey, updated.Serialize(), new DistributedCacheEntryOptions(), cancellationToken).ConfigureAwait(false);
         lock (this)
         {
             _rules = updated;
@@ -132,7 +144,7 @@ public sealed class DistributedImageCacheStore : IImageCacheStore
             }
         }
 
-        byte[]? data = await _cache.GetAsync(RulesKey, cancellationToken).ConfigureAwait(false);
+        byte[]? data = await _cache.GetAsync(_rulesKey, cancellationToken).ConfigureAwait(false);
         Rules rules = Rules.Deserialize(data);
         lock (this)
         {

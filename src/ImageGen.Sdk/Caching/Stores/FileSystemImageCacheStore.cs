@@ -85,7 +85,8 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
         {
             stored = ImageCacheEntrySerializer.Deserialize(data);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or ArgumentException or FormatException)
+        // IOException covers EndOfStreamException and what BinaryReader throws for an invalid decimal.
+        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException or FormatException)
         {
             DiscardCorrupted(key, path, null);
             return default;

@@ -59,7 +59,7 @@ internal static class ImageCacheEntrySerializer
         return stream.ToArray();
     }
 
-    /// <summary>Reads an entry; throws <see cref="InvalidDataException"/> (or <see cref="EndOfStreamException"/>) when the data is not one.</summary>
+    /// <summary>Reads an entry; throws <see cref="InvalidDataException"/>, <see cref="IOException"/> (truncated data, an invalid decimal) or <see cref="FormatException"/> when the data is not one.</summary>
     public static StoredEntry Deserialize(byte[] data)
     {
         using MemoryStream stream = new(data, writable: false);
