@@ -45,6 +45,7 @@ public sealed class PinnedProviderImageGenerator : DelegatingImageGenerator
 
     /// <summary>Does nothing: the shared inner stack outlives any one pinned view of it.</summary>
     /// <param name="disposing"><see langword="true"/> when called from <see cref="DelegatingImageGenerator.Dispose()"/>.</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2215:Dispose methods should call base class dispose", Justification = "The base would dispose the shared stack, which this view does not own.")]
     protected override void Dispose(bool disposing)
     {
     }

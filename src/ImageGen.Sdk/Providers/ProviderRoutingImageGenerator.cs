@@ -34,6 +34,7 @@ public sealed class ProviderRoutingImageGenerator : DelegatingImageGenerator
 
     /// <summary>Disposes every distinct provider pipeline once (not only the default provider's).</summary>
     /// <param name="disposing"><see langword="true"/> when called from <see cref="DelegatingImageGenerator.Dispose()"/>.</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2215:Dispose methods should call base class dispose", Justification = "The base would dispose only the default pipeline; every pipeline, that one included, is disposed here.")]
     protected override void Dispose(bool disposing)
     {
         if (!disposing || Interlocked.Exchange(ref _disposed, 1) != 0)
