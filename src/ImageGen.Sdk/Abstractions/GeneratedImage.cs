@@ -41,10 +41,10 @@ public sealed class GeneratedImage
 
     /// <summary>Writes the image bytes to a file, creating its folder when needed.</summary>
     /// <param name="path">The file path.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <param name="ct">Cancels the write.</param>
     /// <returns>A task that completes when the file is written.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is blank.</exception>
-    public async Task SaveAsync(string path, CancellationToken cancellationToken = default)
+    public async Task SaveAsync(string path, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -56,7 +56,7 @@ public sealed class GeneratedImage
         FileStream stream = new(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true);
         await using (stream.ConfigureAwait(false))
         {
-            await stream.WriteAsync(Data, cancellationToken).ConfigureAwait(false);
+            await stream.WriteAsync(Data, ct).ConfigureAwait(false);
         }
     }
 }

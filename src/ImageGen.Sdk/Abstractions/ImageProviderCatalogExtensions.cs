@@ -15,7 +15,7 @@ public static class ImageProviderCatalogExtensions
         string name = request.Provider ?? catalog.DefaultProvider;
         return catalog.Find(name) ?? throw new ArgumentException(
             $"Unknown provider '{name}'. Configured providers: {string.Join(", ", catalog.Providers.Select(p => p.Name))}.",
-            nameof(request));
+            $"{nameof(request)}.{nameof(request.Provider)}");
     }
 
     /// <summary>Resolves the provider name and model a request will reach (the provider's default model when it names none).</summary>

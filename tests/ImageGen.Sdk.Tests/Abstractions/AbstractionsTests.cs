@@ -62,6 +62,29 @@ public class AbstractionsTests
     }
 
     [Test]
+    public async Task GeneratedImage_SaveAsync_takes_the_token_as_ct_per_the_contract()
+    {
+        // Named arguments in users' code compile against the contract's parameter name.
+        string dir = Path.Combine(Path.GetTempPath(), "imagegen-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            GeneratedImage image = new(new byte[] { 4, 5 }, ImageMediaTypes.Png);
+            string path = Path.Combine(dir, "b.png");
+            await image.SaveAsync(path, ct: CancellationToken.None);
+            Assert.That(await File.ReadAllBytesAsync(path), Is.EqualTo(new byte[] { 4, 5 }));
+            string?[] names = typeof(GeneratedImage).GetMethod(nameof(GeneratedImage.SaveAsync))!.GetParameters().Select(p => p.Name).ToArray();
+            Assert.That(names, Is.EqualTo(new[] { "path", "ct" }));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Test]
     public async Task GeneratedImage_SaveAsync_writes_the_bytes_and_creates_the_folder()
     {
         string dir = Path.Combine(Path.GetTempPath(), "imagegen-tests", Guid.NewGuid().ToString("N"));

@@ -186,12 +186,24 @@ public class AddImageGenerationTests
         ImageGenerationResult fromDefault = await byDefault.GenerateAsync(new ImageGenerationRequest("x") { Size = Tiny });
         ImageGenerationResult fromBeta = await beta.GenerateAsync(new ImageGenerationRequest("x") { Size = Tiny });
         ImageGenerationResult fromBetaOtherCase = await betaOtherCase.GenerateAsync(new ImageGenerationRequest("x") { Size = Tiny });
-        ImageGenerationResult explicitAlpha = await beta.GenerateAsync(new ImageGenerationRequest("x") { Size = Tiny, Provider = "alpha" });
+        ImageGenerationResult namingItself = await beta.GenerateAsync(new ImageGenerationRequest("x") { Size = Tiny, Provider = "Beta" });
 
         Assert.That((fromDefault.Provider, fromDefault.Model), Is.EqualTo(("alpha", "model-a")));
         Assert.That((fromBeta.Provider, fromBeta.Model), Is.EqualTo(("beta", "model-b")));
         Assert.That(fromBetaOtherCase.Provider, Is.EqualTo("beta"));
-        Assert.That(explicitAlpha.Provider, Is.EqualTo("alpha"), "a request that names a provider keeps it");
+        Assert.That(namingItself.Provider, Is.EqualTo("beta"));
+    }
+
+    [Test]
+    public void Keyed_generator_refuses_a_request_naming_another_provider()
+    {
+        using ServiceProvider provider = TwoLocalProviders();
+        IImageGenerator beta = provider.GetRequiredKeyedService<IImageGenerator>("beta");
+
+        ArgumentException? ex = Assert.ThrowsAsync<ArgumentException>(() => beta.GenerateAsync(new ImageGenerationRequest("x") { Size = Tiny, Provider = "alpha" }));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("request.Provider"));
+        Assert.That(ex.Message, Does.Contain("'beta'").And.Contain("'alpha'"));
     }
 
     [Test]

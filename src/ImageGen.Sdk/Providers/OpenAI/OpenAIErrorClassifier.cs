@@ -48,7 +48,7 @@ internal static partial class OpenAIErrorClassifier
         }
 
         bool transient = ImageGenerationException.IsTransientKind(kind);
-        if (ReadShouldRetry(headers) is bool shouldRetry)
+        if (ReadShouldRetry(headers) is bool shouldRetry && (!shouldRetry || CanBecomeTransient(kind)))
         {
             transient = shouldRetry;
         }
@@ -108,6 +108,18 @@ internal static partial class OpenAIErrorClassifier
             _ => ImageGenerationErrorKind.InvalidResponse,
         };
     }
+
+    /// <summary>
+    /// Gets whether <c>x-should-retry: true</c> may make a kind transient. An empty account, a refused prompt, a bad
+    /// key, a missing permission or a spent budget fails the same way on every retry, whatever a gateway says.
+    /// </summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns><see langword="false"/> for kinds a retry cannot fix.</returns>
+    internal static bool CanBecomeTransient(ImageGenerationErrorKind kind) => kind is not (ImageGenerationErrorKind.QuotaExceeded
+        or ImageGenerationErrorKind.ContentFiltered
+        or ImageGenerationErrorKind.Authentication
+        or ImageGenerationErrorKind.PermissionDenied
+        or ImageGenerationErrorKind.BudgetExceeded);
 
     /// <summary>Reads <c>retry-after-ms</c>, then <c>retry-after</c> (seconds or an HTTP date).</summary>
     /// <param name="headers">The response headers.</param>

@@ -94,6 +94,22 @@ public class OpenAIImageGeneratorErrorTests
         Assert.That(Capture().RetryAfter, Is.Null);
     }
 
+    [TestCase(429, "insufficient_quota", "insufficient_quota", ImageGenerationErrorKind.QuotaExceeded)]
+    [TestCase(429, "requests", "credit_balance_exhausted", ImageGenerationErrorKind.QuotaExceeded)]
+    [TestCase(402, "billing", null, ImageGenerationErrorKind.QuotaExceeded)]
+    [TestCase(400, "invalid_request_error", "content_policy_violation", ImageGenerationErrorKind.ContentFiltered)]
+    [TestCase(401, "invalid_request_error", "invalid_api_key", ImageGenerationErrorKind.Authentication)]
+    [TestCase(403, "invalid_request_error", null, ImageGenerationErrorKind.PermissionDenied)]
+    public void X_should_retry_true_never_makes_a_permanent_failure_transient(int status, string type, string? code, ImageGenerationErrorKind kind)
+    {
+        string codeJson = code is null ? "null" : $"\"{code}\"";
+        _mock.Enqueue((HttpStatusCode)status, $$$"""{"error":{"message":"m","type":"{{{type}}}","param":null,"code":{{{codeJson}}}}}""", ("x-should-retry", "true"));
+
+        ImageGenerationException ex = Capture();
+
+        Assert.That((ex.Kind, ex.IsTransient), Is.EqualTo((kind, false)));
+    }
+
     [TestCase(HttpStatusCode.TooManyRequests, "false", false)]
     [TestCase(HttpStatusCode.InternalServerError, "false", false)]
     [TestCase(HttpStatusCode.BadRequest, "true", true)]
