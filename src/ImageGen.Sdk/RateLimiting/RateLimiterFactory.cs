@@ -43,12 +43,12 @@ internal static class RateLimiterFactory
         {
             0 => null,
             1 => limiters[0],
-            _ => RateLimiter.CreateChained([.. limiters]),
+            _ => new RateLimiterChain([.. limiters], ownsLimiters: true),
         };
     }
 
-    /// <summary>Chains limiters, skipping <see langword="null"/> ones.</summary>
-    /// <param name="limiters">The limiters, outermost first.</param>
+    /// <summary>Chains limiters, skipping <see langword="null"/> ones; the chain does not own (dispose) them.</summary>
+    /// <param name="limiters">The limiters, in the order permits are taken.</param>
     /// <returns>The chain, the single limiter, or <see langword="null"/>.</returns>
     public static RateLimiter? Chain(params RateLimiter?[] limiters)
     {
@@ -57,7 +57,7 @@ internal static class RateLimiterFactory
         {
             0 => null,
             1 => present[0],
-            _ => RateLimiter.CreateChained(present),
+            _ => new RateLimiterChain(present, ownsLimiters: false),
         };
     }
 }

@@ -121,13 +121,18 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
 
     private async Task<ImageGenerationResult> WaitThenSendAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
     {
-        await WaitForBackOffAsync(cancellationToken).ConfigureAwait(false);
-        RateLimitLease? lease = _limiter is null ? null : await AcquireAsync(_limiter, cancellationToken).ConfigureAwait(false);
+        TimeSpan pausedFor = await WaitForBackOffAsync(cancellationToken).ConfigureAwait(false);
+
+        // The back-off and the permit wait share one MaxWait, so together they still end before the attempt timeout.
+        TimeSpan? maxWait = _maxWait is { } total ? (total > pausedFor ? total - pausedFor : TimeSpan.Zero) : null;
+        RateLimitLease? lease = _limiter is null ? null : await AcquireAsync(_limiter, maxWait, cancellationToken).ConfigureAwait(false);
         return await SendAsync(lease, request, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ImageGenerationResult> SendAsync(RateLimitLease? lease, ImageGenerationRequest request, CancellationToken cancellationToken)
     {
+        // From here the permit is spent; a lease disposed before this point gives its permit back.
+        RefundableRateLimitLease.MarkUsed(lease);
         try
         {
             ImageGenerationResult result = await InnerGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
@@ -193,12 +198,12 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         return false;
     }
 
-    private async ValueTask WaitForBackOffAsync(CancellationToken cancellationToken)
+    private async ValueTask<TimeSpan> WaitForBackOffAsync(CancellationToken cancellationToken)
     {
         long until = Volatile.Read(ref _pausedUntilUtcTicks);
         if (until == 0)
         {
-            return;
+            return TimeSpan.Zero;
         }
 
         TimeSpan remaining = new DateTimeOffset(until, TimeSpan.Zero) - _timeProvider.GetUtcNow();
@@ -206,7 +211,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         {
             // The pause is over: clear it (unless a newer one arrived) so later calls take the fast path again.
             Interlocked.CompareExchange(ref _pausedUntilUtcTicks, 0, until);
-            return;
+            return TimeSpan.Zero;
         }
 
         if (_maxWait is { } maxWait && remaining > maxWait)
@@ -218,9 +223,10 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         LogWaiting(_logger, remainingMs, _provider);
 
         await Task.Delay(remaining, _timeProvider, cancellationToken).ConfigureAwait(false);
+        return remaining;
     }
 
-    private async ValueTask<RateLimitLease> AcquireAsync(RateLimiter limiter, CancellationToken cancellationToken)
+    private async ValueTask<RateLimitLease> AcquireAsync(RateLimiter limiter, TimeSpan? maxWait, CancellationToken cancellationToken)
     {
         // Fast path: nothing waits, no allocation beyond the lease.
         RateLimitLease lease = limiter.AttemptAcquire(1);
@@ -231,9 +237,9 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
 
         TimeSpan? estimate = RetryAfterOf(lease);
         lease.Dispose();
-        if (_maxWait is { } maxWait && (maxWait == TimeSpan.Zero || estimate > maxWait))
+        if (maxWait is { } allowed && (allowed == TimeSpan.Zero || estimate > allowed))
         {
-            throw Refused($"the next permit of provider '{_provider}' frees up in {Format(estimate)}, longer than MaxWait {Format(maxWait)}", estimate);
+            throw Refused($"the next permit of provider '{_provider}' frees up in {Format(estimate)}, longer than MaxWait {Format(allowed)}", estimate);
         }
 
         if (estimate is { } known)
@@ -246,7 +252,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
             LogWaitingForSlot(_logger, _provider);
         }
 
-        using CancellationTokenSource? timeout = _maxWait is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
+        using CancellationTokenSource? timeout = maxWait is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
         using CancellationTokenSource? linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -255,7 +261,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
         {
             TimeSpan? retryAfter = CurrentRetryAfter(limiter);
-            throw Refused($"no permit of provider '{_provider}' freed up within MaxWait {Format(_maxWait)}", retryAfter);
+            throw Refused($"no permit of provider '{_provider}' freed up within MaxWait {Format(maxWait)}", retryAfter);
         }
 
         if (!lease.IsAcquired)

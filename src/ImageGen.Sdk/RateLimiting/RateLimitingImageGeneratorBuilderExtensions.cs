@@ -22,13 +22,14 @@ public static class RateLimitingImageGeneratorBuilderExtensions
         => UseRateLimiting(builder, provider, options, sharedLimiter: null, timeProvider);
 
     /// <summary>
-    /// Adds client-side rate limiting whose permits come from <paramref name="sharedLimiter"/> (for example an
-    /// app-wide limit shared by several providers) and then from <paramref name="options"/>.
+    /// Adds client-side rate limiting whose permits come from <paramref name="options"/> and then from
+    /// <paramref name="sharedLimiter"/> (for example an app-wide limit shared by several providers). Disposing the
+    /// built pipeline disposes the limiter created from <paramref name="options"/>, not <paramref name="sharedLimiter"/>.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="provider">The provider name, for messages and logs.</param>
     /// <param name="options">The provider's own limits; unset properties do not limit.</param>
-    /// <param name="sharedLimiter">A limiter shared with other pipelines, taken first; the caller owns it.</param>
+    /// <param name="sharedLimiter">A limiter shared with other pipelines, taken after the provider's own; the caller owns it.</param>
     /// <param name="timeProvider">The clock; taken from the services, else <see cref="TimeProvider.System"/>, when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
@@ -54,8 +55,12 @@ public static class RateLimitingImageGeneratorBuilderExtensions
         {
             TimeProvider clock = timeProvider ?? (TimeProvider?)services.GetService(typeof(TimeProvider)) ?? TimeProvider.System;
             ILogger? logger = ((ILoggerFactory?)services.GetService(typeof(ILoggerFactory)))?.CreateLogger<RateLimitingImageGenerator>();
-            System.Threading.RateLimiting.RateLimiter? limiter = RateLimiterFactory.Chain(sharedLimiter, RateLimiterFactory.Create(options, clock));
-            return new RateLimitingImageGenerator(inner, provider, limiter, options.MaxWait, clock, logger);
+            System.Threading.RateLimiting.RateLimiter? own = RateLimiterFactory.Create(options, clock);
+
+            // The provider's own permit first: a provider refusal then never holds (or spends) an app-wide permit.
+            System.Threading.RateLimiting.RateLimiter? limiter = RateLimiterFactory.Chain(own, sharedLimiter);
+            RateLimitingImageGenerator generator = new(inner, provider, limiter, options.MaxWait, clock, logger);
+            return own is null ? generator : new LimiterOwningImageGenerator(generator, own);
         });
     }
 }

@@ -4,8 +4,8 @@ namespace ImageGen.Sdk.RateLimiting;
 
 /// <summary>
 /// A rate limit as "at most <c>permitLimit</c> starts per <c>hold</c>": each acquired permit of an inner
-/// <see cref="ConcurrencyLimiter"/> is returned <c>hold</c> after it was taken, by a timer of the injected
-/// <see cref="TimeProvider"/>.
+/// <see cref="ConcurrencyLimiter"/> is returned <c>hold</c> after the call it guards was sent, by a timer of the
+/// injected <see cref="TimeProvider"/>.
 /// </summary>
 /// <remarks>
 /// The built-in <see cref="TokenBucketRateLimiter"/> and window limiters measure replenishment with
@@ -13,14 +13,22 @@ namespace ImageGen.Sdk.RateLimiting;
 /// elapsed), so they cannot run on an injected clock. Holding concurrency permits for a fixed time gives the same
 /// limit, strictly (no window-edge doubling), keeps queueing, queue limits and fairness in the library's
 /// <see cref="ConcurrencyLimiter"/>, and runs deterministically on a fake <see cref="TimeProvider"/>.
-/// Because every permit is held for the same time, permits are released in the order they were taken, so a FIFO
+/// Because every permit is held for the same time, permits are released in the order they were used, so a FIFO
 /// queue and one timer suffice.
+/// <para>
+/// A permit is spent when the call is sent, not when it is acquired: the lease is a
+/// <see cref="RefundableRateLimitLease"/>, and disposing it before <see cref="RefundableRateLimitLease.MarkUsed()"/>
+/// (a chain refused at a later limiter, a cancelled or refused attempt) returns the permit at once. The hold starts
+/// when the lease is marked used, so a permit taken early while the caller waits on another limiter still spaces the
+/// actual sends.
+/// </para>
 /// </remarks>
 internal sealed class TimedPermitRateLimiter : RateLimiter
 {
     private readonly ConcurrencyLimiter _permits;
     private readonly TimeProvider _timeProvider;
     private readonly long _holdTicks;
+    private readonly int _permitLimit;
     private readonly ITimer _timer;
     private readonly Lock _gate = new();
     private readonly Queue<HeldPermit> _held = new();
@@ -44,6 +52,7 @@ internal sealed class TimedPermitRateLimiter : RateLimiter
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
         _timeProvider = timeProvider;
+        _permitLimit = permitLimit;
         Hold = hold;
         _holdTicks = ToTimestampTicks(hold);
         _timer = timeProvider.CreateTimer(static state => ((TimedPermitRateLimiter)state!).ReleaseDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -105,32 +114,31 @@ internal sealed class TimedPermitRateLimiter : RateLimiter
         if (!lease.IsAcquired)
         {
             lease.Dispose();
-            return new RefusedLease(TimeUntilNextRelease());
+            return new RefusedLease(EstimateWait(permitCount));
         }
 
-        if (permitCount == 0)
-        {
-            return lease;
-        }
+        return permitCount == 0 ? lease : new TimedLease(this, lease);
+    }
 
+    /// <summary>Starts the hold of a used permit: the timer returns it <see cref="Hold"/> from now.</summary>
+    private void StartHold(RateLimitLease lease)
+    {
         lock (_gate)
         {
-            if (_disposed)
+            if (!_disposed)
             {
-                lease.Dispose();
-                throw new ObjectDisposedException(nameof(TimedPermitRateLimiter));
-            }
+                _held.Enqueue(new HeldPermit(_timeProvider.GetTimestamp() + _holdTicks, lease));
+                if (!_timerArmed)
+                {
+                    _timerArmed = true;
+                    _timer.Change(Hold, Timeout.InfiniteTimeSpan);
+                }
 
-            _held.Enqueue(new HeldPermit(_timeProvider.GetTimestamp() + _holdTicks, lease));
-            if (!_timerArmed)
-            {
-                _timerArmed = true;
-                _timer.Change(Hold, Timeout.InfiniteTimeSpan);
+                return;
             }
         }
 
-        // The caller's lease is a token: the permit itself goes back when the timer says so, not when the call ends.
-        return GrantedLease.Instance;
+        lease.Dispose();
     }
 
     private void ReleaseDue()
@@ -165,13 +173,24 @@ internal sealed class TimedPermitRateLimiter : RateLimiter
         }
     }
 
-    private TimeSpan TimeUntilNextRelease()
+    /// <summary>
+    /// Estimates how long a new caller waits: until the next held permit returns, plus one hold for every
+    /// <c>permitLimit</c> callers already queued ahead of it. Permits taken but not yet used are not counted, so this
+    /// is a lower bound (a caller it refuses could not have been served in time).
+    /// </summary>
+    private TimeSpan EstimateWait(int permitCount)
     {
+        long queued = _permits.GetStatistics()?.CurrentQueuedCount ?? 0;
         lock (_gate)
         {
-            return _held.TryPeek(out HeldPermit head)
-                ? FromTimestampTicks(Math.Max(0, head.ReleaseAt - _timeProvider.GetTimestamp()))
-                : TimeSpan.Zero;
+            if (!_held.TryPeek(out HeldPermit head))
+            {
+                return TimeSpan.Zero;
+            }
+
+            long next = Math.Max(0, head.ReleaseAt - _timeProvider.GetTimestamp());
+            long rounds = (queued + permitCount - 1) / _permitLimit;
+            return FromTimestampTicks(next) + (Hold * rounds);
         }
     }
 
@@ -187,19 +206,39 @@ internal sealed class TimedPermitRateLimiter : RateLimiter
 
     private readonly record struct HeldPermit(long ReleaseAt, RateLimitLease Lease);
 
-    /// <summary>An acquired lease whose disposal does nothing (the permit is released by the timer).</summary>
-    private sealed class GrantedLease : RateLimitLease
+    /// <summary>A permit that goes back at once when disposed unused, and after the hold once used.</summary>
+    private sealed class TimedLease(TimedPermitRateLimiter owner, RateLimitLease permit) : RefundableRateLimitLease
     {
-        public static readonly GrantedLease Instance = new();
-
-        public override bool IsAcquired => true;
+        private const int Unused = 0;
+        private const int Used = 1;
+        private const int Returned = 2;
+        private int _state;
 
         public override IEnumerable<string> MetadataNames => [];
+
+        public override void MarkUsed()
+        {
+            if (Interlocked.CompareExchange(ref _state, Used, Unused) == Unused)
+            {
+                owner.StartHold(permit);
+            }
+        }
 
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
             metadata = null;
             return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            // A used permit belongs to the hold queue now; an unused one was never spent.
+            if (disposing && Interlocked.CompareExchange(ref _state, Returned, Unused) == Unused)
+            {
+                permit.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 
