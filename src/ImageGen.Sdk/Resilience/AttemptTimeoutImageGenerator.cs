@@ -38,29 +38,7 @@ public sealed class AttemptTimeoutImageGenerator : DelegatingImageGenerator
     public override async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
-        Outcome<ImageGenerationResult> outcome;
-        try
-        {
-            outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (ctx, s) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await s.Inner.GenerateAsync(s.Request, ctx.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception exception)
-                    {
-                        return Outcome.FromException<ImageGenerationResult>(exception);
-                    }
-                },
-                context,
-                (Inner: InnerGenerator, Request: request)).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
+        Outcome<ImageGenerationResult> outcome = await PipelineExecution.ExecuteAsync(_pipeline, InnerGenerator, request, cancellationToken).ConfigureAwait(false);
 
         if (outcome.Exception is TimeoutRejectedException)
         {
