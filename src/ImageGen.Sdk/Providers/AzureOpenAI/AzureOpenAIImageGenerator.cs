@@ -59,6 +59,7 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
             options.Endpoint,
             nameof(options.Endpoint),
             options.MaxDownloadBytes,
+            options.MaxResponseBytes,
             downloadClient,
             logger,
             timeProvider);

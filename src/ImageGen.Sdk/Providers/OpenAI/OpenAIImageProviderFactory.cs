@@ -53,13 +53,14 @@ public sealed class OpenAIImageProviderFactory : IImageProviderFactory
             Organization = options.Organization,
             Project = options.Project,
             MaxDownloadBytes = services.MaxDownloadBytes,
+            MaxResponseBytes = services.MaxResponseBytes,
         };
         return new OpenAIImageGenerator(services.HttpClientSource, clientOptions, services.DownloadClient, services.Logger, services.TimeProvider);
     }
 }
 
 /// <summary>What the OpenAI-family factories take from the service provider.</summary>
-internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, Func<HttpClient> DownloadClient, ILogger? Logger, TimeProvider TimeProvider, long MaxDownloadBytes)
+internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, Func<HttpClient> DownloadClient, ILogger? Logger, TimeProvider TimeProvider, long MaxDownloadBytes, long MaxResponseBytes)
 {
     public static ProviderServices Resolve(ImageProviderContext context)
     {
@@ -67,12 +68,15 @@ internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, Func<
         IHttpClientFactory httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
         string clientName = context.HttpClientName;
         ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger("ImageGen.Sdk.Providers." + context.Name);
-        long maxDownloadBytes = services.GetService<IOptions<ImageGenerationOptions>>()?.Value.MaxDownloadBytes ?? 64L * 1024 * 1024;
+        ImageGenerationOptions? options = services.GetService<IOptions<ImageGenerationOptions>>()?.Value;
+        long maxDownloadBytes = options?.MaxDownloadBytes ?? 64L * 1024 * 1024;
+        long maxResponseBytes = options?.MaxResponseBytes ?? OpenAIImageClientCore.DefaultMaxResponseBytes;
         return new ProviderServices(
             () => httpClientFactory.CreateClient(clientName),
             () => httpClientFactory.CreateClient(ImageGenerationHttpClientNames.Downloads),
             logger,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
-            maxDownloadBytes);
+            maxDownloadBytes,
+            maxResponseBytes);
     }
 }
