@@ -100,7 +100,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
             message.Headers.TryAddWithoutValidation("OpenAI-Project", _project);
         }
 
-        return await _core.SendAsync(message, new OpenAICallInfo(model, request, OpenAIRequestChecks.Warnings(request)), cancellationToken).ConfigureAwait(false);
+        return await _core.SendAsync(message, new OpenAICallInfo(model, request, OpenAIRequestChecks.Warnings(request, model)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Appends a relative path to a base URL, keeping the base path (<c>/v1</c>, <c>/openai/compat</c>) and query.</summary>
