@@ -9,7 +9,8 @@ namespace ImageGen.Sdk.Providers.OpenAI;
 /// any OpenAI-compatible gateway through <c>BaseUrl</c>).
 /// </summary>
 /// <remarks>
-/// API calls use the <see cref="IHttpClientFactory"/> client named <c>ImageGen.{providerName}</c>, asked for per call
+/// API calls use the <see cref="IHttpClientFactory"/> client named <c>ImageGen.{providername}</c> (lower-cased,
+/// <see cref="ImageGenerationHttpClientNames.ForProvider"/>), asked for per call
 /// so handler rotation keeps working; URL downloads use <see cref="ImageGenerationHttpClientNames.Downloads"/>.
 /// </remarks>
 public sealed class OpenAIImageProviderFactory : IImageProviderFactory
