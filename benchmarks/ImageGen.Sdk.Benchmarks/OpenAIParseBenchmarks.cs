@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -23,7 +24,8 @@ namespace ImageGen.Sdk.Benchmarks;
 /// <summary>
 /// One gpt-image-1 generation of a 1024x1024 PNG (~1.5 MB image, ~2 MB JSON) served by a loopback Kestrel server,
 /// parsed four ways: this library, JsonDocument + Convert.FromBase64String, the official OpenAI SDK 2.15.0, and the
-/// floor (read the body, parse nothing).
+/// floor (read the body, parse nothing). All four share one <see cref="HttpClient"/> (the OpenAI SDK through
+/// <see cref="HttpClientPipelineTransport"/>), so connection handling is the same and only the parsing differs.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -73,7 +75,12 @@ public class OpenAIParseBenchmarks
 
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
         _ours = new OpenAIImageGenerator(_http, new OpenAIImageGeneratorOptions { ApiKey = ApiKey, BaseUrl = _baseUrl });
-        _openAi = new ImageClient("gpt-image-1", new ApiKeyCredential(ApiKey), new OpenAIClientOptions { Endpoint = _baseUrl });
+
+        // The same HttpClient (so the same connection pool and handler) for every contender: only parsing differs.
+        _openAi = new ImageClient(
+            "gpt-image-1",
+            new ApiKeyCredential(ApiKey),
+            new OpenAIClientOptions { Endpoint = _baseUrl, Transport = new HttpClientPipelineTransport(_http) });
         _request = new ImageGenerationRequest("a red backpack on a white background") { Size = new ImageSize(1024, 1024), Quality = ImageQuality.High };
         _requestBody = Encoding.UTF8.GetBytes("{\"model\":\"gpt-image-1\",\"prompt\":\"a red backpack on a white background\",\"n\":1,\"size\":\"1024x1024\",\"quality\":\"high\"}");
     }

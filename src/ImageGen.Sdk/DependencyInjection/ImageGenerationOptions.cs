@@ -27,6 +27,13 @@ public sealed class ImageGenerationOptions
     /// <value>64 MiB.</value>
     public long MaxDownloadBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Gets or sets the largest provider API response body the library reads, in bytes (<c>ImageGeneration:MaxResponseBytes</c>).
+    /// A longer body fails with <see cref="ImageGenerationErrorKind.InvalidResponse"/> before it is read in full.
+    /// </summary>
+    /// <value>512 MiB: ten 3840x2160 images as base64 fit even when they do not compress.</value>
+    public long MaxResponseBytes { get; set; } = 512L * 1024 * 1024;
+
     /// <summary>Gets or sets the retry and timeout options of every provider (<c>ImageGeneration:Retry</c>);
     /// <c>Providers:{name}:Retry</c> overrides them per provider.</summary>
     /// <value>3 retries, exponential backoff from 1 s with jitter, Retry-After honoured up to 2 min, 60 s per attempt, 5 min in total.</value>

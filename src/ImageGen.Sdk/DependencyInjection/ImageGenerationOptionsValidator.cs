@@ -33,6 +33,11 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             errors.Add($"{Root}:MaxDownloadBytes must be positive.");
         }
 
+        if (options.MaxResponseBytes <= 0)
+        {
+            errors.Add($"{Root}:MaxResponseBytes must be positive.");
+        }
+
         ResilienceOptionsValidation.Validate(options, errors);
         options.Cache.Validate($"{Root}:Cache", errors);
 

@@ -32,6 +32,9 @@ public sealed class ImageProviderContext
     /// <summary>Gets the application's services (HTTP client factory, logger factory, time provider).</summary>
     public IServiceProvider Services { get; }
 
-    /// <summary>Gets the name of the <see cref="System.Net.Http.IHttpClientFactory"/> client for this provider: <c>ImageGen.{name}</c>.</summary>
+    /// <summary>
+    /// Gets the name of the <see cref="System.Net.Http.IHttpClientFactory"/> client for this provider:
+    /// <c>ImageGen.{name}</c> with the name lower-cased (see <see cref="ImageGenerationHttpClientNames.ForProvider"/>).
+    /// </summary>
     public string HttpClientName => ImageGenerationHttpClientNames.ForProvider(Name);
 }

@@ -79,6 +79,7 @@ public class AddImageGenerationTests
             ("ImageGeneration:DefaultProvider", "gateway"),
             ("ImageGeneration:UseEnvironmentVariables", "false"),
             ("ImageGeneration:MaxDownloadBytes", "1048576"),
+            ("ImageGeneration:MaxResponseBytes", "2097152"),
             ("ImageGeneration:Providers:offline:Type", "Local"),
             ("ImageGeneration:Providers:gateway:Type", KeyRequiringProviderFactory.TypeName),
             ("ImageGeneration:Providers:gateway:ApiKey", "key-zero"),
@@ -104,6 +105,7 @@ public class AddImageGenerationTests
             Assert.That(options.DefaultProvider, Is.EqualTo("gateway"));
             Assert.That(options.UseEnvironmentVariables, Is.False);
             Assert.That(options.MaxDownloadBytes, Is.EqualTo(1048576));
+            Assert.That(options.MaxResponseBytes, Is.EqualTo(2097152));
             Assert.That(options.Providers.Keys, Is.EquivalentTo(new[] { "offline", "gateway" }));
             Assert.That(options.Providers.ContainsKey("GATEWAY"), Is.True, "provider names ignore case after binding");
             ImageProviderOptions gateway = options.Providers["gateway"];

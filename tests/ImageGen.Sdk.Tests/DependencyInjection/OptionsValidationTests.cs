@@ -84,6 +84,17 @@ public class OptionsValidationTests
         Assert.That(ex.Message, Does.Contain("ImageGeneration:MaxDownloadBytes"));
     }
 
+    [TestCase("0")]
+    [TestCase("-1")]
+    public void Non_positive_MaxResponseBytes_names_the_key(string value)
+    {
+        OptionsValidationException ex = FailStartup(
+            ("ImageGeneration:MaxResponseBytes", value),
+            ("ImageGeneration:Providers:x:Type", "Local"));
+
+        Assert.That(ex.Message, Does.Contain("ImageGeneration:MaxResponseBytes"));
+    }
+
     [Test]
     public void Factory_validation_errors_are_reported()
     {

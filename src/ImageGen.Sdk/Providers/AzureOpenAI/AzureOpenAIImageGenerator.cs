@@ -59,6 +59,7 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
             options.Endpoint,
             nameof(options.Endpoint),
             options.MaxDownloadBytes,
+            options.MaxResponseBytes,
             downloadClient,
             logger,
             timeProvider);
@@ -98,7 +99,7 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
 
         using HttpRequestMessage message = new(HttpMethod.Post, url) { Content = content };
         message.Headers.TryAddWithoutValidation("api-key", _core.ApiKey);
-        return await _core.SendAsync(message, new OpenAICallInfo(name, request, OpenAIRequestChecks.Warnings(request)), cancellationToken).ConfigureAwait(false);
+        return await _core.SendAsync(message, new OpenAICallInfo(name, request, OpenAIRequestChecks.Warnings(request, ModelBehind(name))), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The model whose rules shape the body for a deployment or model name.</summary>

@@ -69,6 +69,7 @@ public sealed class AzureOpenAIImageProviderFactory : IImageProviderFactory
             ApiVersion = options.ApiVersion ?? AzureOpenAIImageGeneratorOptions.DefaultApiVersion,
             Model = options.DefaultModel,
             MaxDownloadBytes = services.MaxDownloadBytes,
+            MaxResponseBytes = services.MaxResponseBytes,
         };
         return new AzureOpenAIImageGenerator(services.HttpClientSource, clientOptions, services.DownloadClient, services.Logger, services.TimeProvider);
     }

@@ -6,25 +6,39 @@ namespace ImageGen.Sdk.Providers.OpenAI;
 
 /// <summary>
 /// Splits an Images API response body, chunk by chunk as it arrives, into decoded images and a small JSON
-/// remainder. Every string value of a <c>b64_json</c> property is base64-decoded straight from the UTF-8 bytes into
-/// a pooled buffer and replaced in the remainder by a placeholder <c>"#k"</c> (k = image index), so the
-/// multi-megabyte base64 text is never materialised as a string and decoding overlaps the transfer.
+/// remainder. Every string value of a <c>b64_json</c> property is base64-decoded straight from the UTF-8 bytes and
+/// replaced in the remainder by a placeholder <c>"#k"</c> (k = image index), so the multi-megabyte base64 text is
+/// never materialised as a string and decoding overlaps the transfer.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The scanner tracks just enough JSON structure (strings, escapes, nesting depth, the property name before a
 /// colon) to find those values; everything else is copied to the remainder and parsed afterwards with
 /// <c>System.Text.Json</c>, which rejects anything malformed. JSON escapes inside base64 (<c>\/</c>,
 /// <c>\u002B</c>, escaped line breaks) are undone before decoding.
+/// </para>
+/// <para>
+/// Where the decoded bytes go depends on whether the body length is known. With a Content-Length, the bytes still
+/// to come when the first image starts bound every image that follows (base64 decodes to at most 3/4 of its text),
+/// so one uninitialised array of that bound is allocated and each image is decoded straight into it and handed out
+/// as an exact-length slice: no copy, and the array exceeds the images by about 3/4 of the JSON around them.
+/// Without a Content-Length (a chunked body) each image is decoded into a pooled buffer and copied once into an
+/// exact-size array. A body longer than announced still decodes correctly: the array grows, moving only the image
+/// in progress.
+/// </para>
 /// </remarks>
 internal sealed class Base64ExtractingJsonScanner : IDisposable
 {
     private const byte Quote = (byte)'"';
     private const byte Backslash = (byte)'\\';
 
+    // The first rental for an image of unknown size, and the least an arena grows by.
+    private const int UnknownSizeHint = 256 * 1024;
+
     private readonly PooledByteBuffer _remainder = new(4096);
-    private readonly List<byte[]> _images = [];
+    private readonly List<ReadOnlyMemory<byte>> _images = [];
     private readonly byte[] _pending = new byte[4];
-    private readonly int _imageCapacityHint;
+    private readonly long? _contentLength;
 
     private Mode _mode;
     private KeyState _keyState;
@@ -36,13 +50,27 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
     private int _escape;
     private int _hexValue;
     private int _pendingLength;
+
+    // Bytes of the body consumed before the current chunk, and the index in it of the byte being scanned.
+    private long _fed;
+    private int _chunkIndex;
+
+    // Content-Length known: images are slices of _arena; _imageStart is where the image in progress begins.
+    private byte[]? _arena;
+    private int _arenaUsed;
+    private int _imageStart;
+
+    // Content-Length unknown: the image in progress.
     private PooledByteBuffer? _image;
 
     /// <summary>Initializes a new scanner.</summary>
-    /// <param name="imageCapacityHint">The expected decoded size of one image (from Content-Length), to rent once.</param>
-    public Base64ExtractingJsonScanner(int imageCapacityHint = 64 * 1024)
+    /// <param name="contentLength">
+    /// The body's Content-Length, when the response sent one: images are then decoded straight into one array sized
+    /// from it. <see langword="null"/> (a chunked body) decodes through pooled buffers instead.
+    /// </param>
+    public Base64ExtractingJsonScanner(long? contentLength = null)
     {
-        _imageCapacityHint = Math.Clamp(imageCapacityHint, 4096, 64 * 1024 * 1024);
+        _contentLength = contentLength is > 0 ? contentLength : null;
     }
 
     private enum Mode
@@ -62,8 +90,9 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
     /// <summary>Gets the JSON remainder: the body with every <c>b64_json</c> value replaced by <c>"#k"</c>.</summary>
     public ReadOnlySpan<byte> Remainder => _remainder.WrittenSpan;
 
-    /// <summary>Gets the decoded images, in the order their values appeared.</summary>
-    public IReadOnlyList<byte[]> Images => _images;
+    /// <summary>Gets the decoded images, in the order their values appeared; each is exactly the decoded bytes.</summary>
+    /// <remarks>With a Content-Length the images are slices of one shared array, so they are not copied.</remarks>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Images => _images;
 
     /// <summary>Gets a value indicating whether the body ended in the middle of a JSON value (a cut-off body).</summary>
     public bool IsIncomplete => _mode != Mode.Structure || _depth != 0 || !_sawValue;
@@ -79,6 +108,7 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
             switch (_mode)
             {
                 case Mode.Structure:
+                    _chunkIndex = i;
                     FeedStructure(chunk[i]);
                     i++;
                     break;
@@ -90,6 +120,8 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
                     break;
             }
         }
+
+        _fed += chunk.Length;
     }
 
     /// <inheritdoc />
@@ -109,7 +141,7 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
                 _mode = Mode.Base64;
                 _pendingLength = 0;
                 _escape = 0;
-                _image = new PooledByteBuffer(_imageCapacityHint);
+                StartImage();
                 return;
             case Quote:
                 _keyState = KeyState.None;
@@ -295,14 +327,75 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
             return;
         }
 
-        PooledByteBuffer image = _image!;
-        Span<byte> destination = image.GetSpan(Base64.GetMaxDecodedFromUtf8Length(base64.Length));
+        int maxDecoded = Base64.GetMaxDecodedFromUtf8Length(base64.Length);
+        Span<byte> destination;
+        if (_image is { } pooled)
+        {
+            destination = pooled.GetSpan(maxDecoded);
+        }
+        else
+        {
+            if (_arena!.Length - _arenaUsed < maxDecoded)
+            {
+                GrowArena(maxDecoded);
+            }
+
+            destination = _arena.AsSpan(_arenaUsed);
+        }
+
         OperationStatus status = Base64.DecodeFromUtf8(base64, destination, out int consumed, out int written, isFinalBlock);
-        image.Advance(written);
+        if (_image is { } image)
+        {
+            image.Advance(written);
+        }
+        else
+        {
+            _arenaUsed += written;
+        }
+
         if (status != OperationStatus.Done || consumed != base64.Length)
         {
             throw new FormatException("The b64_json value is not valid base64.");
         }
+    }
+
+    private void StartImage()
+    {
+        if (_contentLength is not { } contentLength)
+        {
+            _image = new PooledByteBuffer(UnknownSizeHint);
+            return;
+        }
+
+        if (_arena is null)
+        {
+            // Everything after the opening quote bounds the base64 of this image and of every later one.
+            long remaining = contentLength - (_fed + _chunkIndex + 1);
+            long bound = (remaining / 4 * 3) + 3;
+            _arena = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(bound, 16, Array.MaxLength));
+        }
+
+        _imageStart = _arenaUsed;
+    }
+
+    /// <summary>
+    /// Moves the image in progress to a larger array (the body is longer than its Content-Length said). Images
+    /// already finished stay slices of the old array.
+    /// </summary>
+    private void GrowArena(int needed)
+    {
+        int current = _arenaUsed - _imageStart;
+        long size = Math.Max((long)current + needed, Math.Max((long)current * 2, UnknownSizeHint));
+        if (size > Array.MaxLength)
+        {
+            throw new InvalidDataException("The response is too large to buffer.");
+        }
+
+        byte[] next = GC.AllocateUninitializedArray<byte>((int)size);
+        _arena.AsSpan(_imageStart, current).CopyTo(next);
+        _arena = next;
+        _imageStart = 0;
+        _arenaUsed = current;
     }
 
     private void FinishImage()
@@ -316,11 +409,18 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
             _pendingLength = 0;
         }
 
-        PooledByteBuffer image = _image!;
-        _image = null;
-        using (image)
+        if (_image is { } image)
         {
-            _images.Add(image.ToArray());
+            _image = null;
+            using (image)
+            {
+                _images.Add(image.ToArray());
+            }
+        }
+        else
+        {
+            _images.Add(new ReadOnlyMemory<byte>(_arena, _imageStart, _arenaUsed - _imageStart));
+            _imageStart = _arenaUsed;
         }
 
         _mode = Mode.Structure;

@@ -23,6 +23,9 @@ internal sealed record OpenAICallInfo(string Model, ImageGenerationRequest Reque
 /// </summary>
 internal sealed partial class OpenAIImageClientCore
 {
+    /// <summary>The default <c>MaxResponseBytes</c>: ten 3840x2160 RGBA PNGs that do not compress at all, as base64, fit.</summary>
+    internal const long DefaultMaxResponseBytes = 512L * 1024 * 1024;
+
     private const int MaxErrorBodyBytes = 256 * 1024;
 
     private static readonly Lazy<HttpClient> DefaultDownloadClient = new(() => new HttpClient(new SocketsHttpHandler
@@ -37,6 +40,7 @@ internal sealed partial class OpenAIImageClientCore
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly long _maxDownloadBytes;
+    private readonly long _maxResponseBytes;
 
     private OpenAIImageClientCore(
         string provider,
@@ -45,6 +49,7 @@ internal sealed partial class OpenAIImageClientCore
         ILogger? logger,
         TimeProvider? timeProvider,
         long maxDownloadBytes,
+        long maxResponseBytes,
         string apiKey)
     {
         _provider = provider;
@@ -53,6 +58,7 @@ internal sealed partial class OpenAIImageClientCore
         _logger = logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _maxDownloadBytes = maxDownloadBytes;
+        _maxResponseBytes = maxResponseBytes;
         ApiKey = apiKey;
     }
 
@@ -61,8 +67,8 @@ internal sealed partial class OpenAIImageClientCore
 
     /// <summary>
     /// Checks the settings both public clients share and creates the core. The checks run in the order the clients
-    /// always ran them (key, provider name, the client's own required setting, URL, download limit), so the first
-    /// problem reported for a bad configuration does not depend on which client reads it.
+    /// always ran them (key, provider name, the client's own required setting, URL, download limit, response
+    /// limit), so the first problem reported for a bad configuration does not depend on which client reads it.
     /// </summary>
     /// <param name="httpClientSource">Gives the client for API calls, per call.</param>
     /// <param name="providerName">The configured provider name.</param>
@@ -72,12 +78,13 @@ internal sealed partial class OpenAIImageClientCore
     /// <param name="url">The base URL or endpoint.</param>
     /// <param name="urlSettingName">Its property name on the options (<c>BaseUrl</c>, <c>Endpoint</c>).</param>
     /// <param name="maxDownloadBytes">The download limit.</param>
+    /// <param name="maxResponseBytes">The limit on an API response body.</param>
     /// <param name="downloadClient">Gives the client for image URLs; a private shared client when <see langword="null"/>.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <returns>The core.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="httpClientSource"/> or <paramref name="url"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A setting is blank, the URL is not absolute http(s), or the download limit is not positive.</exception>
+    /// <exception cref="ArgumentException">A setting is blank, the URL is not absolute http(s), or a size limit is not positive.</exception>
     public static OpenAIImageClientCore Create(
         Func<HttpClient> httpClientSource,
         string? providerName,
@@ -87,6 +94,7 @@ internal sealed partial class OpenAIImageClientCore
         [NotNull] Uri? url,
         string urlSettingName,
         long maxDownloadBytes,
+        long maxResponseBytes,
         Func<HttpClient>? downloadClient,
         ILogger? logger,
         TimeProvider? timeProvider)
@@ -103,7 +111,8 @@ internal sealed partial class OpenAIImageClientCore
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDownloadBytes, "options.MaxDownloadBytes");
-        return new OpenAIImageClientCore(providerName, httpClientSource, downloadClient, logger, timeProvider, maxDownloadBytes, apiKey.Trim());
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxResponseBytes, "options.MaxResponseBytes");
+        return new OpenAIImageClientCore(providerName, httpClientSource, downloadClient, logger, timeProvider, maxDownloadBytes, maxResponseBytes, apiKey.Trim());
     }
 
     /// <summary>Wraps a fixed client as a per-call source, checking it first (the public constructors' first argument).</summary>
@@ -159,14 +168,17 @@ internal sealed partial class OpenAIImageClientCore
                 Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 await using (body.ConfigureAwait(false))
                 {
-                    parsed = await OpenAIImagesResponseReader.ReadAsync(body, response.Content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
+                    parsed = await OpenAIImagesResponseReader.ReadAsync(body, response.Content.Headers.ContentLength, _maxResponseBytes, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (OpenAIResponseFormatException ex)
             {
                 bool truncated = ex.Failure == OpenAIImagesResponseReader.Failure.Truncated;
+                string description = ex.Failure == OpenAIImagesResponseReader.Failure.TooLarge
+                    ? string.Create(CultureInfo.InvariantCulture, $"{_provider} returned a response body larger than the {_maxResponseBytes}-byte limit (ImageGeneration:MaxResponseBytes); it was not read further.")
+                    : $"{_provider} returned an unreadable response body: {ex.Message}";
                 throw Fail(
-                    new ImageGenerationException(ImageGenerationErrorKind.InvalidResponse, $"{_provider} returned an unreadable response body: {ex.Message}", ex)
+                    new ImageGenerationException(ImageGenerationErrorKind.InvalidResponse, description, ex)
                     {
                         Provider = _provider,
                         StatusCode = (int)response.StatusCode,
@@ -318,11 +330,11 @@ internal sealed partial class OpenAIImageClientCore
         }
 
         ImageSize? reportedSize = ImageSize.TryParse(response.Size, out ImageSize parsedSize) ? parsedSize : null;
-        Task<byte[]>[] bytes = new Task<byte[]>[data.Count];
+        Task<ReadOnlyMemory<byte>>[] bytes = new Task<ReadOnlyMemory<byte>>[data.Count];
         for (int i = 0; i < data.Count; i++)
         {
             OpenAIImageData item = data[i];
-            if (TryGetDecoded(item.Base64Json, parsed.Images) is { } decoded)
+            if (TryGetDecoded(item.Base64Json, parsed.Images, out ReadOnlyMemory<byte> decoded))
             {
                 bytes[i] = Task.FromResult(decoded);
             }
@@ -346,7 +358,7 @@ internal sealed partial class OpenAIImageClientCore
             }
         }
 
-        byte[][] all;
+        ReadOnlyMemory<byte>[] all;
         try
         {
             all = await Task.WhenAll(bytes).ConfigureAwait(false);
@@ -359,8 +371,8 @@ internal sealed partial class OpenAIImageClientCore
         List<GeneratedImage> images = new(all.Length);
         for (int i = 0; i < all.Length; i++)
         {
-            byte[] image = all[i];
-            if (image.Length == 0)
+            ReadOnlyMemory<byte> image = all[i];
+            if (image.IsEmpty)
             {
                 throw Fail(
                     new ImageGenerationException(ImageGenerationErrorKind.InvalidResponse, string.Create(CultureInfo.InvariantCulture, $"{_provider} returned image {i} with no bytes."))
@@ -373,10 +385,10 @@ internal sealed partial class OpenAIImageClientCore
                     call);
             }
 
-            ImageSize? size = ImageHeaderReader.TryReadSize(image, out int width, out int height)
+            ImageSize? size = ImageHeaderReader.TryReadSize(image.Span, out int width, out int height)
                 ? new ImageSize(width, height)
                 : reportedSize ?? call.Request.Size;
-            string mediaType = ImageMediaTypes.Detect(image)
+            string mediaType = ImageMediaTypes.Detect(image.Span)
                 ?? ImageMediaTypes.FromExtension(response.OutputFormat ?? call.Request.OutputFormat?.Value)
                 ?? "application/octet-stream";
             string? url = data[i].Url;
@@ -392,13 +404,20 @@ internal sealed partial class OpenAIImageClientCore
         return images;
     }
 
-    private static byte[]? TryGetDecoded(string? placeholder, IReadOnlyList<byte[]> images)
-        => placeholder is ['#', .. string index]
-            && int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k < images.Count
-            ? images[k]
-            : null;
+    private static bool TryGetDecoded(string? placeholder, IReadOnlyList<ReadOnlyMemory<byte>> images, out ReadOnlyMemory<byte> image)
+    {
+        if (placeholder is ['#', .. string index]
+            && int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k < images.Count)
+        {
+            image = images[k];
+            return true;
+        }
 
-    private async Task<byte[]> DownloadAsync(string url, string? requestId, CancellationToken cancellationToken)
+        image = default;
+        return false;
+    }
+
+    private async Task<ReadOnlyMemory<byte>> DownloadAsync(string url, string? requestId, CancellationToken cancellationToken)
     {
         if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
@@ -463,7 +482,7 @@ internal sealed partial class OpenAIImageClientCore
         }
     }
 
-    private byte[] DecodeDataUrl(string url, string? requestId)
+    private ReadOnlyMemory<byte> DecodeDataUrl(string url, string? requestId)
     {
         int comma = url.IndexOf(',', StringComparison.Ordinal);
         if (comma < 0 || !url.AsSpan(0, comma).EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
@@ -479,7 +498,7 @@ internal sealed partial class OpenAIImageClientCore
 
         byte[] decoded = new byte[(base64.Length * 3) / 4];
         return Convert.TryFromBase64Chars(base64, decoded, out int written)
-            ? decoded.AsSpan(0, written).ToArray()
+            ? decoded.AsMemory(0, written)
             : throw Invalid("returned a data URL with invalid base64", requestId);
     }
 

@@ -9,8 +9,10 @@ namespace ImageGen.Sdk.Providers.OpenAI;
 /// and key rotation are layers above it. Thread-safe; use one instance per API key.
 /// </summary>
 /// <remarks>
-/// The response is parsed as it streams in: base64 images are decoded from the UTF-8 bytes into pooled buffers, so
-/// the only large allocation is each image's final byte array. Images returned as URLs are downloaded at once with
+/// The response is parsed as it streams in: base64 images are decoded from the UTF-8 bytes straight into the
+/// result's memory (sized from Content-Length; through pooled buffers for a chunked body), so the only large
+/// allocation is the image bytes themselves. The body is capped at
+/// <see cref="OpenAIImageGeneratorOptions.MaxResponseBytes"/>. Images returned as URLs are downloaded at once with
 /// a client that never carries the API key, capped at <see cref="OpenAIImageGeneratorOptions.MaxDownloadBytes"/>.
 /// </remarks>
 public sealed class OpenAIImageGenerator : IImageGenerator
@@ -29,7 +31,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
     /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock for elapsed times and HTTP-date <c>retry-after</c> values.</param>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The options are invalid (no API key, a relative base URL, a non-positive download limit).</exception>
+    /// <exception cref="ArgumentException">The options are invalid (no API key, a relative base URL, a non-positive size limit).</exception>
     public OpenAIImageGenerator(
         HttpClient httpClient,
         OpenAIImageGeneratorOptions options,
@@ -61,6 +63,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
             options.BaseUrl,
             nameof(options.BaseUrl),
             options.MaxDownloadBytes,
+            options.MaxResponseBytes,
             downloadClient,
             logger,
             timeProvider);
@@ -97,7 +100,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
             message.Headers.TryAddWithoutValidation("OpenAI-Project", _project);
         }
 
-        return await _core.SendAsync(message, new OpenAICallInfo(model, request, OpenAIRequestChecks.Warnings(request)), cancellationToken).ConfigureAwait(false);
+        return await _core.SendAsync(message, new OpenAICallInfo(model, request, OpenAIRequestChecks.Warnings(request, model)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Appends a relative path to a base URL, keeping the base path (<c>/v1</c>, <c>/openai/compat</c>) and query.</summary>

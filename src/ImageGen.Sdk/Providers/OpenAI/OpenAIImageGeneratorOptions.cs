@@ -37,4 +37,12 @@ public sealed class OpenAIImageGeneratorOptions
     /// <summary>Gets or sets the largest image downloaded when the provider answers with a URL, in bytes.</summary>
     /// <value>64 MiB.</value>
     public long MaxDownloadBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the largest API response body read, in bytes. A longer body (announced by Content-Length or
+    /// found while streaming) fails with <see cref="ImageGenerationErrorKind.InvalidResponse"/> without being read
+    /// further, so a faulty gateway cannot exhaust memory.
+    /// </summary>
+    /// <value>512 MiB: ten 3840x2160 images as base64 fit even when they do not compress.</value>
+    public long MaxResponseBytes { get; set; } = 512L * 1024 * 1024;
 }

@@ -9,7 +9,8 @@ namespace ImageGen.Sdk.Providers.OpenAI;
 /// any OpenAI-compatible gateway through <c>BaseUrl</c>).
 /// </summary>
 /// <remarks>
-/// API calls use the <see cref="IHttpClientFactory"/> client named <c>ImageGen.{providerName}</c>, asked for per call
+/// API calls use the <see cref="IHttpClientFactory"/> client named <c>ImageGen.{providername}</c> (lower-cased,
+/// <see cref="ImageGenerationHttpClientNames.ForProvider"/>), asked for per call
 /// so handler rotation keeps working; URL downloads use <see cref="ImageGenerationHttpClientNames.Downloads"/>.
 /// </remarks>
 public sealed class OpenAIImageProviderFactory : IImageProviderFactory
@@ -53,13 +54,14 @@ public sealed class OpenAIImageProviderFactory : IImageProviderFactory
             Organization = options.Organization,
             Project = options.Project,
             MaxDownloadBytes = services.MaxDownloadBytes,
+            MaxResponseBytes = services.MaxResponseBytes,
         };
         return new OpenAIImageGenerator(services.HttpClientSource, clientOptions, services.DownloadClient, services.Logger, services.TimeProvider);
     }
 }
 
 /// <summary>What the OpenAI-family factories take from the service provider.</summary>
-internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, Func<HttpClient> DownloadClient, ILogger? Logger, TimeProvider TimeProvider, long MaxDownloadBytes)
+internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, Func<HttpClient> DownloadClient, ILogger? Logger, TimeProvider TimeProvider, long MaxDownloadBytes, long MaxResponseBytes)
 {
     public static ProviderServices Resolve(ImageProviderContext context)
     {
@@ -67,12 +69,15 @@ internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, Func<
         IHttpClientFactory httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
         string clientName = context.HttpClientName;
         ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger("ImageGen.Sdk.Providers." + context.Name);
-        long maxDownloadBytes = services.GetService<IOptions<ImageGenerationOptions>>()?.Value.MaxDownloadBytes ?? 64L * 1024 * 1024;
+        ImageGenerationOptions? options = services.GetService<IOptions<ImageGenerationOptions>>()?.Value;
+        long maxDownloadBytes = options?.MaxDownloadBytes ?? 64L * 1024 * 1024;
+        long maxResponseBytes = options?.MaxResponseBytes ?? OpenAIImageClientCore.DefaultMaxResponseBytes;
         return new ProviderServices(
             () => httpClientFactory.CreateClient(clientName),
             () => httpClientFactory.CreateClient(ImageGenerationHttpClientNames.Downloads),
             logger,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
-            maxDownloadBytes);
+            maxDownloadBytes,
+            maxResponseBytes);
     }
 }

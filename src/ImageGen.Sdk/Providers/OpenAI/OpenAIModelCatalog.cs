@@ -32,6 +32,21 @@ internal static class OpenAIModelCatalog
     /// <returns><see langword="true"/> for <c>dall-e-*</c>; any other model is treated like a GPT image model.</returns>
     public static bool IsDallE(string model) => model.StartsWith("dall-e", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Gets whether a model takes <c>style</c>. Only DALL·E 3 does: GPT image models answer it with a 400
+    /// <c>unknown_parameter</c> and DALL·E 2 has no styles. A model the SDK does not know is treated like a GPT
+    /// image model (as for every other field), unless its name says it is a DALL·E 3 variant.
+    /// </summary>
+    /// <param name="model">The model id (the model behind an Azure deployment).</param>
+    /// <returns><see langword="true"/> when <c>style</c> may be sent.</returns>
+    public static bool TakesStyle(string model)
+        => Find(model)?.SupportsStyle ?? model.StartsWith("dall-e-3", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Gets whether a model takes <c>output_format</c>: GPT image models do, DALL·E models (always PNG) do not.</summary>
+    /// <param name="model">The model id (the model behind an Azure deployment).</param>
+    /// <returns><see langword="true"/> when <c>output_format</c> may be sent.</returns>
+    public static bool TakesOutputFormat(string model) => !IsDallE(model);
+
     /// <summary>Copies a model's capabilities under another name (an Azure deployment of that model).</summary>
     /// <param name="source">The model's capabilities.</param>
     /// <param name="name">The name requests use (the deployment).</param>

@@ -34,12 +34,20 @@ internal static class OpenAIRequestChecks
         return isEdit;
     }
 
-    /// <summary>Notes about request fields the Images API has no parameter for.</summary>
+    /// <summary>
+    /// Notes about request fields that are not sent: those the Images API has no parameter for, and those the model
+    /// does not take (<see cref="OpenAIRequestWriter"/> leaves them out by the same rules). A field the caller also set
+    /// in <see cref="ImageGenerationRequest.ProviderOptions"/> is sent from there and needs no note.
+    /// </summary>
     /// <param name="request">The request.</param>
+    /// <param name="modelFamily">The model whose rules shape the body (the model behind an Azure deployment).</param>
     /// <returns>The warnings (empty when none).</returns>
-    public static IReadOnlyList<string> Warnings(ImageGenerationRequest request)
+    public static IReadOnlyList<string> Warnings(ImageGenerationRequest request, string modelFamily)
     {
-        if (request.NegativePrompt is null && request.Seed is null && request.AspectRatio is null && !(request.Style is not null && request.InputImages is { Count: > 0 }))
+        bool isEdit = request.InputImages is { Count: > 0 };
+        bool dropsStyle = request.Style is not null && (isEdit || !OpenAIModelCatalog.TakesStyle(modelFamily)) && !Overridden(request, "style");
+        bool dropsFormat = request.OutputFormat is not null && !OpenAIModelCatalog.TakesOutputFormat(modelFamily) && !Overridden(request, "output_format");
+        if (request.NegativePrompt is null && request.Seed is null && request.AspectRatio is null && !dropsStyle && !dropsFormat)
         {
             return [];
         }
@@ -60,11 +68,23 @@ internal static class OpenAIRequestChecks
             warnings.Add("AspectRatio was ignored: the OpenAI Images API takes a Size; the model's default size was used.");
         }
 
-        if (request.Style is not null && request.InputImages is { Count: > 0 })
+        if (dropsStyle)
         {
-            warnings.Add("Style was ignored: image edits take no style.");
+            warnings.Add(isEdit
+                ? "Style was ignored: image edits take no style."
+                : OpenAIModelCatalog.Find(modelFamily) is null
+                    ? $"Style was not sent: '{modelFamily}' is not a model known to take a style (only dall-e-3 does; for an Azure deployment set the provider's Model). Set ProviderOptions[\"style\"] to send it anyway."
+                    : $"Style was not sent: model '{modelFamily}' takes no style (only dall-e-3 does).");
+        }
+
+        if (dropsFormat)
+        {
+            warnings.Add($"OutputFormat was not sent: model '{modelFamily}' takes no output_format and returns PNG.");
         }
 
         return warnings;
     }
+
+    private static bool Overridden(ImageGenerationRequest request, string field)
+        => request.ProviderOptions is { } extra && extra.ContainsKey(field);
 }

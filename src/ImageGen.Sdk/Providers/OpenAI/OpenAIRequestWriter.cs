@@ -25,7 +25,8 @@ internal static class OpenAIRequestWriter
 
     /// <summary>
     /// Creates the <c>/images/edits</c> multipart body: one <c>image</c> part (or repeated <c>image[]</c> parts for
-    /// several images, GPT image models), an optional <c>mask</c>, and the same fields as a generation as form values.
+    /// several images, GPT image models), an optional <c>mask</c>, and the same fields as a generation as form values
+    /// (never <c>style</c>: edits take none).
     /// </summary>
     /// <param name="request">The request; <see cref="ImageGenerationRequest.InputImages"/> must not be empty.</param>
     /// <param name="model">The <c>model</c> field to send, or <see langword="null"/> to omit it (Azure deployment URLs).</param>
@@ -54,7 +55,7 @@ internal static class OpenAIRequestWriter
         Add("size", request.Size?.ToString());
         Add("quality", request.Quality?.Value);
         Add("response_format", dallE ? "b64_json" : null);
-        Add("output_format", dallE ? null : request.OutputFormat?.Value);
+        Add("output_format", OpenAIModelCatalog.TakesOutputFormat(modelFamily) ? request.OutputFormat?.Value : null);
         Add("user", request.User);
         if (extra is not null)
         {
@@ -121,20 +122,20 @@ internal static class OpenAIRequestWriter
             writer.WriteString("quality", quality.Value);
         }
 
-        if (request.Style is { } style && !Overridden("style"))
+        // Fields a model does not take are left out (OpenAIRequestChecks.Warnings says so in the result): the API
+        // answers them with a 400, and the validation layer that refuses them may not be in front of this client.
+        if (request.Style is { } style && OpenAIModelCatalog.TakesStyle(modelFamily) && !Overridden("style"))
         {
             writer.WriteString("style", style.Value);
         }
 
-        if (dallE)
+        // DALL·E answers with a URL unless asked otherwise; GPT image models reject response_format with a 400.
+        if (dallE && !Overridden("response_format"))
         {
-            // DALL·E answers with a URL unless asked otherwise; GPT image models reject response_format with a 400.
-            if (!Overridden("response_format"))
-            {
-                writer.WriteString("response_format", "b64_json");
-            }
+            writer.WriteString("response_format", "b64_json");
         }
-        else if (request.OutputFormat is { } format && !Overridden("output_format"))
+
+        if (request.OutputFormat is { } format && OpenAIModelCatalog.TakesOutputFormat(modelFamily) && !Overridden("output_format"))
         {
             writer.WriteString("output_format", format.Value);
         }
