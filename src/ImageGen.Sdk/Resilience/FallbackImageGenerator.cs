@@ -27,12 +27,21 @@ namespace ImageGen.Sdk.Resilience;
 /// outside <see cref="FallbackOptions.On"/> (a refused prompt, a bad request) and the caller's cancellation are
 /// thrown at once: another provider would refuse or be cancelled too.
 /// </para>
+/// <para>
+/// Composed by <c>AddImageGeneration()</c>, a call that may fall back is bounded as a whole by the
+/// <see cref="RetryOptions.TotalTimeout"/> of the provider it starts on: the providers after it share what is left, and
+/// when the time is up the call fails with <see cref="ImageGenerationErrorKind.Timeout"/> (naming the provider that was
+/// cut off) without trying another provider. Built by hand with the public constructor, only each provider's own total
+/// time-out applies; bound the whole call with a <see cref="CancellationToken"/> that has a deadline.
+/// </para>
 /// </remarks>
 public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
 {
     private readonly IImageProviderCatalog _catalog;
     private readonly FallbackOptions _options;
     private readonly ILogger _logger;
+    private readonly Func<string, TimeSpan>? _totalTimeoutOf;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="innerGenerator">Routes each request to the pipeline of the provider it names.</param>
@@ -57,6 +66,22 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
         _catalog = catalog;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _timeProvider = TimeProvider.System;
+    }
+
+    /// <summary>Initializes a new instance whose calls, fallback included, are bounded by the total time-out of the
+    /// provider each call starts on (what <c>AddImageGeneration()</c> composes).</summary>
+    /// <param name="innerGenerator">Routes each request to the pipeline of the provider it names.</param>
+    /// <param name="catalog">The configured providers and their capabilities.</param>
+    /// <param name="options">The fallback order and rules.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="totalTimeoutOf">The effective <see cref="RetryOptions.TotalTimeout"/> of a provider, by name.</param>
+    /// <param name="timeProvider">The clock of the deadline.</param>
+    internal FallbackImageGenerator(IImageGenerator innerGenerator, IImageProviderCatalog catalog, FallbackOptions options, ILogger? logger, Func<string, TimeSpan> totalTimeoutOf, TimeProvider timeProvider)
+        : this(innerGenerator, catalog, options, logger)
+    {
+        _totalTimeoutOf = totalTimeoutOf;
+        _timeProvider = timeProvider;
     }
 
     /// <inheritdoc />
@@ -78,6 +103,26 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
             }
         }
 
+        if (chain.Count == 1 || _totalTimeoutOf is null)
+        {
+            // Nothing to fall back to: the provider's own total time-out already bounds the call.
+            return await GenerateAsync(request, primary, chain, deadline: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        // One deadline for the whole call: the providers after the first share what its total time-out leaves.
+        TimeSpan totalTimeout = _totalTimeoutOf(primary.Name);
+        using CancellationTokenSource deadline = new(totalTimeout, _timeProvider);
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        return await GenerateAsync(request, primary, chain, (deadline.Token, totalTimeout), linked.Token).ConfigureAwait(false);
+    }
+
+    private async Task<ImageGenerationResult> GenerateAsync(
+        ImageGenerationRequest request,
+        ImageProviderDescriptor primary,
+        List<ImageProviderDescriptor> chain,
+        (CancellationToken Token, TimeSpan Timeout)? deadline,
+        CancellationToken cancellationToken)
+    {
         int failedAttempts = 0;
         List<string> failures = [];
         for (int i = 0; ; i++)
@@ -115,6 +160,22 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
                 // The last resort failed too (or failed in a way another provider would share): say so, then rethrow.
                 LogGaveUp(_logger, exception, i + 1, provider.Name, exception.Kind);
                 ExceptionDispatchInfo.Capture(exception).Throw();
+            }
+            catch (Exception exception) when (deadline is { } d && d.Token.IsCancellationRequested
+                && exception is OperationCanceledException or ImageGenerationException { Kind: ImageGenerationErrorKind.Timeout })
+            {
+                // The deadline, not the caller, cancelled the call: that is a time-out, like the provider's own.
+                failures.Add($"'{provider.Name}' was cut off");
+                ImageGenerationException timeout = new(
+                    ImageGenerationErrorKind.Timeout,
+                    $"Image generation did not finish within the total timeout of {d.Timeout} (Retry:TotalTimeout of '{primary.Name}'), fallback included: {string.Join("; ", failures)}.",
+                    exception)
+                {
+                    Provider = provider.Name,
+                };
+                timeout.Data[TransientFailures.AttemptsDataKey] = failedAttempts + Math.Max(1, TransientFailures.GetAttempts(exception));
+                LogGaveUp(_logger, timeout, i + 1, provider.Name, timeout.Kind);
+                throw timeout;
             }
         }
     }

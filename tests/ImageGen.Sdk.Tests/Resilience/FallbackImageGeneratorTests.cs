@@ -333,6 +333,87 @@ public class FallbackImageGeneratorTests
         Assert.That(_b.CallCount, Is.Zero);
     }
 
+    [TestCase(null, "a", 10, "b")]
+    [TestCase("b", "b", 30, "a")]
+    public async Task The_total_timeout_of_the_starting_provider_bounds_the_whole_call_fallback_included(string? pinned, string first, int limitSeconds, string second)
+    {
+        ManualTimeProvider time = new();
+        FakeImageGenerator firstClient = first == "a" ? _a : _b;
+        FakeImageGenerator secondClient = second == "a" ? _a : _b;
+        firstClient.Then(async (_, ct) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6), time, ct);
+            throw new ImageGenerationException(ImageGenerationErrorKind.ServerError, "down") { Provider = first };
+        });
+        secondClient.Handler = Clock.HangAsync;
+        FallbackImageGenerator generator = CreateWithDeadline(time, new() { ["a"] = TimeSpan.FromSeconds(10), ["b"] = TimeSpan.FromSeconds(30), ["c"] = TimeSpan.FromMinutes(5) });
+
+        Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("a fox") { Provider = pinned, AllowFallback = true });
+        await time.WaitForTimersAsync(2); // the call's deadline and the first provider's work
+        time.Advance(TimeSpan.FromSeconds(6));
+        await Clock.WaitUntilAsync(() => secondClient.CallCount == 1, () => "the second provider was not tried");
+        time.Advance(TimeSpan.FromSeconds(limitSeconds - 6) - TimeSpan.FromMilliseconds(1));
+        Assert.That(call.IsCompleted, Is.False, "the second provider still has time left");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(async () => await Clock.Completed(call));
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Timeout));
+            Assert.That(thrown.Provider, Is.EqualTo(second), "the provider that was cut off");
+            Assert.That(thrown.Message, Does.Contain($"total timeout of {TimeSpan.FromSeconds(limitSeconds)} (Retry:TotalTimeout of '{first}'), fallback included")
+                .And.Contain($"'{first}' failed: ServerError").And.Contain($"'{second}' was cut off"));
+            Assert.That(_c.CallCount, Is.Zero, "no provider is tried after the deadline");
+            Assert.That(thrown.Data[TransientFailures.AttemptsDataKey], Is.EqualTo(2));
+            Assert.That(time.ActiveTimerCount, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task The_callers_cancellation_under_a_deadline_stays_a_cancellation()
+    {
+        ManualTimeProvider time = new();
+        _a.Handler = Clock.HangAsync;
+        using CancellationTokenSource cts = new();
+        FallbackImageGenerator generator = CreateWithDeadline(time, new() { ["a"] = TimeSpan.FromSeconds(10) });
+
+        Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("a fox"), cts.Token);
+        await time.WaitForTimersAsync(1);
+        await cts.CancelAsync();
+
+        await Clock.WaitUntilAsync(() => call.IsCompleted);
+        Assert.That(async () => await call, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(_b.CallCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_call_that_cannot_fall_back_starts_no_deadline_of_its_own()
+    {
+        ManualTimeProvider time = new();
+        _b.Handler = Clock.HangAsync;
+        using CancellationTokenSource cts = new();
+        FallbackImageGenerator generator = CreateWithDeadline(time, new() { ["b"] = TimeSpan.FromSeconds(10) });
+
+        Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("a fox") { Provider = "b" }, cts.Token);
+        await Clock.WaitUntilAsync(() => _b.CallCount == 1);
+
+        Assert.That(time.ActiveTimerCount, Is.Zero, "a pinned call is bounded by its provider's own total time-out");
+        await cts.CancelAsync();
+        Assert.That(async () => await Clock.Completed(call), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    private FallbackImageGenerator CreateWithDeadline(ManualTimeProvider time, Dictionary<string, TimeSpan> totalTimeouts)
+    {
+        FallbackOptions options = new();
+        foreach (string name in new[] { "a", "b", "c" })
+        {
+            options.Providers.Add(name);
+        }
+
+        Dictionary<string, IImageGenerator> pipelines = new(StringComparer.OrdinalIgnoreCase) { ["a"] = _a, ["b"] = _b, ["c"] = _c };
+        return new FallbackImageGenerator(new ProviderRoutingImageGenerator(_catalog, pipelines), _catalog, options, null, name => totalTimeouts[name], time);
+    }
+
     [Test]
     public void Unknown_fallback_providers_are_rejected()
     {

@@ -90,6 +90,37 @@ public class ResilienceCompositionTests
     }
 
     [Test]
+    public async Task With_fallback_the_total_timeout_bounds_the_whole_call()
+    {
+        using ServiceProvider sp = Build(new()
+        {
+            ["ImageGeneration:Retry:MaxRetries"] = "0",
+            ["ImageGeneration:Retry:AttemptTimeout"] = "00:00:20",
+            ["ImageGeneration:Retry:TotalTimeout"] = "00:00:30",
+            ["ImageGeneration:Fallback:Providers:0"] = "a",
+            ["ImageGeneration:Fallback:Providers:1"] = "b",
+        });
+        _factory.Client("a").Handler = Clock.HangAsync;
+        _factory.Client("b").Handler = Clock.HangAsync;
+
+        Task<ImageGenerationResult> call = sp.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a fox"));
+        await _time.WaitForTimersAsync(3); // the call's deadline, a's total and attempt time-outs
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await Clock.WaitUntilAsync(() => _factory.Client("b").CallCount == 1, () => "a's attempt time-out did not move the call to b");
+        await _time.WaitForTimersAsync(3);
+
+        // b's own time-outs would end it at 40 s (attempt) or 50 s (total); the call's deadline ends it at 30 s.
+        _time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        Assert.That(call.IsCompleted, Is.False);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(async () => await Clock.Completed(call));
+        Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Timeout));
+        Assert.That(thrown.Provider, Is.EqualTo("b"));
+        Assert.That(thrown.Message, Does.Contain("total timeout of 00:00:30 (Retry:TotalTimeout of 'a'), fallback included"));
+    }
+
+    [Test]
     public void Provider_overrides_inherit_what_they_do_not_set()
     {
         using ServiceProvider sp = Build(new()
