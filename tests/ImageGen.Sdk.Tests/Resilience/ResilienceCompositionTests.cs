@@ -121,6 +121,42 @@ public class ResilienceCompositionTests
     }
 
     [Test]
+    public void Defaults_are_the_documented_ones()
+    {
+        using ServiceProvider sp = Build([]);
+        ImageGenerationOptions options = sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value;
+        RetryOptions retry = options.Retry;
+        CircuitBreakerOptions breaker = options.CircuitBreaker;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(retry.MaxRetries, Is.EqualTo(3));
+            Assert.That(new RetryOptions().BaseDelay, Is.EqualTo(TimeSpan.FromSeconds(1)), "Build() sets BaseDelay 0 for speed; the type's default");
+            Assert.That(retry.MaxDelay, Is.EqualTo(TimeSpan.FromSeconds(60)));
+            Assert.That(retry.BackoffType, Is.EqualTo(RetryBackoffType.Exponential));
+            Assert.That(retry.UseJitter, Is.True);
+            Assert.That(retry.RespectRetryAfter, Is.True);
+            Assert.That(retry.MaxRetryAfter, Is.EqualTo(TimeSpan.FromMinutes(2)));
+            Assert.That(retry.AttemptTimeout, Is.EqualTo(TimeSpan.FromSeconds(60)));
+            Assert.That(retry.TotalTimeout, Is.EqualTo(TimeSpan.FromMinutes(5)));
+            Assert.That(breaker.Enabled, Is.True);
+            Assert.That(breaker.FailureRatio, Is.EqualTo(0.5));
+            Assert.That(breaker.MinimumThroughput, Is.EqualTo(10));
+            Assert.That(breaker.SamplingDuration, Is.EqualTo(TimeSpan.FromSeconds(60)));
+            Assert.That(breaker.BreakDuration, Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(options.Fallback.Providers, Is.Empty, "fallback is off until configured");
+            Assert.That(options.Fallback.AllowExplicitProvider, Is.False);
+            Assert.That(
+                Enum.GetValues<ImageGenerationErrorKind>().Where(options.Fallback.FallsBackOn),
+                Is.EquivalentTo(new[]
+                {
+                    ImageGenerationErrorKind.Unavailable, ImageGenerationErrorKind.RateLimited, ImageGenerationErrorKind.QuotaExceeded,
+                    ImageGenerationErrorKind.ServerError, ImageGenerationErrorKind.Timeout, ImageGenerationErrorKind.Network,
+                }));
+        });
+    }
+
+    [Test]
     public void Provider_overrides_inherit_what_they_do_not_set()
     {
         using ServiceProvider sp = Build(new()

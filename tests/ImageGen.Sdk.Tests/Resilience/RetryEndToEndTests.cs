@@ -10,10 +10,11 @@ namespace ImageGen.Sdk.Tests.Resilience;
 
 /// <summary>
 /// The whole default stack of <c>AddImageGeneration()</c> with the real OpenAI client (a MockHttp handler behind its
-/// named HttpClient) and a fake clock: each 429's retry delay header, in all three forms, decides the wait.
+/// named HttpClient) and a fake clock: each 429's retry delay header, in all three forms, decides the wait; what the
+/// client classifies from status, body and <c>x-should-retry</c> decides what is sent again.
 /// </summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
-public sealed class RetryAfterEndToEndTests : IDisposable
+public sealed class RetryEndToEndTests : IDisposable
 {
     private const string RateLimitBody = """{"error":{"message":"Rate limit reached for images per minute.","type":"requests","param":null,"code":"rate_limit_exceeded"}}""";
 
@@ -110,6 +111,54 @@ public sealed class RetryAfterEndToEndTests : IDisposable
         });
     }
 
+    [TestCase(400, """{"error":{"message":"Invalid size.","type":"invalid_request_error","param":"size","code":"invalid_value"}}""", ImageGenerationErrorKind.InvalidRequest)]
+    [TestCase(400, """{"error":{"message":"Your request was rejected by the safety system.","type":"invalid_request_error","param":null,"code":"content_policy_violation"}}""", ImageGenerationErrorKind.ContentFiltered)]
+    [TestCase(401, """{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""", ImageGenerationErrorKind.Authentication)]
+    [TestCase(403, """{"error":{"message":"Forbidden.","type":"invalid_request_error","param":null,"code":null}}""", ImageGenerationErrorKind.PermissionDenied)]
+    [TestCase(404, """{"error":{"message":"The model does not exist.","type":"invalid_request_error","param":null,"code":"model_not_found"}}""", ImageGenerationErrorKind.NotFound)]
+    [TestCase(422, """{"error":{"message":"Unprocessable.","type":"invalid_request_error","param":null,"code":null}}""", ImageGenerationErrorKind.InvalidRequest)]
+    [TestCase(429, """{"error":{"message":"You exceeded your current quota.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}""", ImageGenerationErrorKind.QuotaExceeded)]
+    public async Task A_non_transient_answer_is_sent_exactly_once(int status, string body, ImageGenerationErrorKind kind)
+    {
+        Respond((HttpStatusCode)status, body, ("retry-after", "1"));
+        await using ServiceProvider services = BuildServices();
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(async () => await Clock.Completed(
+            services.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a red fox"))));
+
+        Assert.That((thrown!.Kind, thrown.StatusCode, RequestCount), Is.EqualTo((kind, (int?)status, 1)));
+    }
+
+    [TestCase(408, "timeout", null)]
+    [TestCase(409, "conflict", null)]
+    [TestCase(500, "server_error", null)]
+    [TestCase(503, "server_error", null)]
+    [TestCase(429, "rate_limit_exceeded", null)]
+    [TestCase(400, "invalid_value", "true")]
+    public async Task A_transient_answer_or_one_marked_retryable_is_sent_again(int status, string code, string? shouldRetry)
+    {
+        (string, string)[] headers = shouldRetry is null ? [] : [("x-should-retry", shouldRetry)];
+        Respond((HttpStatusCode)status, $$$"""{"error":{"message":"m","type":"t","param":null,"code":"{{{code}}}"}}""", headers);
+        Respond(HttpStatusCode.OK, TestImages.ImagesResponseJson(TestImages.Png(8, 8)));
+        await using ServiceProvider services = BuildServices(options => options.Retry.BaseDelay = TimeSpan.Zero);
+
+        ImageGenerationResult result = await Clock.Completed(services.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a red fox")));
+
+        Assert.That((result.Attempts, RequestCount), Is.EqualTo((2, 2)));
+    }
+
+    [Test]
+    public async Task A_server_error_marked_do_not_retry_is_sent_once()
+    {
+        Respond(HttpStatusCode.ServiceUnavailable, """{"error":{"message":"m","type":"server_error","param":null,"code":null}}""", ("x-should-retry", "false"));
+        await using ServiceProvider services = BuildServices(options => options.Retry.BaseDelay = TimeSpan.Zero);
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(async () => await Clock.Completed(
+            services.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a red fox"))));
+
+        Assert.That((thrown!.Kind, thrown.IsTransient, RequestCount), Is.EqualTo((ImageGenerationErrorKind.ServerError, false, 1)));
+    }
+
     private int RequestCount
     {
         get
@@ -144,7 +193,7 @@ public sealed class RetryAfterEndToEndTests : IDisposable
         await Time.WaitForTimersAsync(2);
     }
 
-    private ServiceProvider BuildServices()
+    private ServiceProvider BuildServices(Action<ImageGenerationOptions>? configure = null)
     {
         ServiceCollection services = new();
         services.AddSingleton<TimeProvider>(Time);
@@ -152,6 +201,7 @@ public sealed class RetryAfterEndToEndTests : IDisposable
         services.AddImageGeneration(options =>
         {
             options.Providers["openai"] = new ImageProviderOptions { Type = ImageProviderTypes.OpenAI, ApiKey = OpenAIMock.ApiKey };
+            configure?.Invoke(options);
         });
         services.AddHttpClient(ImageGenerationHttpClientNames.ForProvider("openai")).ConfigurePrimaryHttpMessageHandler(() => _mock.Handler);
         services.UseFakeEnvironment();
