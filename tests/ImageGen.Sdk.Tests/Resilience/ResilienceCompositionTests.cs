@@ -121,6 +121,23 @@ public class ResilienceCompositionTests
     }
 
     [Test]
+    public async Task A_custom_providers_body_delay_is_the_wait_the_seam_for_Gemini_RetryInfo()
+    {
+        using ServiceProvider sp = Build([]);
+
+        // What a Gemini-like provider does with error.details[RetryInfo].retryDelay = "34s": RetryAfter on the exception.
+        _factory.Client("a").ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(34), status: 429).ThenSucceed();
+
+        Task<ImageGenerationResult> call = sp.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a fox"));
+        await _time.WaitForTimersAsync(2); // the total time-out and the retry wait
+        _time.Advance(TimeSpan.FromSeconds(34) - TimeSpan.FromMilliseconds(1));
+        Assert.That(_factory.Client("a").CallCount, Is.EqualTo(1));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.That((await Clock.Completed(call)).Attempts, Is.EqualTo(2));
+    }
+
+    [Test]
     public void Defaults_are_the_documented_ones()
     {
         using ServiceProvider sp = Build([]);
