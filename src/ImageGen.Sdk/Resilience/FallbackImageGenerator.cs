@@ -113,14 +113,14 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
         TimeSpan totalTimeout = _totalTimeoutOf(primary.Name);
         using CancellationTokenSource deadline = new(totalTimeout, _timeProvider);
         using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        return await GenerateAsync(request, primary, chain, (deadline.Token, totalTimeout), linked.Token).ConfigureAwait(false);
+        return await GenerateAsync(request, primary, chain, (deadline.Token, cancellationToken, totalTimeout), linked.Token).ConfigureAwait(false);
     }
 
     private async Task<ImageGenerationResult> GenerateAsync(
         ImageGenerationRequest request,
         ImageProviderDescriptor primary,
         List<ImageProviderDescriptor> chain,
-        (CancellationToken Token, TimeSpan Timeout)? deadline,
+        (CancellationToken Token, CancellationToken Caller, TimeSpan Timeout)? deadline,
         CancellationToken cancellationToken)
     {
         int failedAttempts = 0;
@@ -161,7 +161,7 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
                 LogGaveUp(_logger, exception, i + 1, provider.Name, exception.Kind);
                 ExceptionDispatchInfo.Capture(exception).Throw();
             }
-            catch (Exception exception) when (deadline is { } d && d.Token.IsCancellationRequested
+            catch (Exception exception) when (deadline is { } d && d.Token.IsCancellationRequested && !d.Caller.IsCancellationRequested
                 && exception is OperationCanceledException or ImageGenerationException { Kind: ImageGenerationErrorKind.Timeout })
             {
                 // The deadline, not the caller, cancelled the call: that is a time-out, like the provider's own.
