@@ -105,12 +105,31 @@ internal sealed class ImageGenerationStack
             .Build(_services);
     }
 
-    /// <summary>Plain routing by provider name, wrapped in <see cref="FallbackImageGenerator"/> when <c>ImageGeneration:Fallback</c> lists providers.</summary>
+    /// <summary>
+    /// Plain routing by provider name, wrapped in <see cref="FallbackImageGenerator"/> when <c>ImageGeneration:Fallback</c>
+    /// lists providers. Fallback gets each provider's effective total time-out, so a call that falls back still ends
+    /// within the total time-out of the provider it started on.
+    /// </summary>
     private IImageGenerator RouteOrFallBack(Dictionary<string, IImageGenerator> pipelines)
     {
         ProviderRoutingImageGenerator router = new(Catalog, pipelines);
-        return _options.Fallback.Providers.Count == 0
-            ? router
-            : new FallbackImageGenerator(router, Catalog, _options.Fallback, (_services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<FallbackImageGenerator>());
+        if (_options.Fallback.Providers.Count == 0)
+        {
+            return router;
+        }
+
+        Dictionary<string, TimeSpan> totalTimeouts = new(StringComparer.OrdinalIgnoreCase);
+        foreach ((string name, ImageProviderOptions providerOptions) in _options.Providers)
+        {
+            totalTimeouts[name] = (providerOptions.Retry?.InheritFrom(_options.Retry) ?? _options.Retry).TotalTimeout;
+        }
+
+        return new FallbackImageGenerator(
+            router,
+            Catalog,
+            _options.Fallback,
+            (_services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<FallbackImageGenerator>(),
+            name => totalTimeouts.TryGetValue(name, out TimeSpan timeout) ? timeout : _options.Retry.TotalTimeout,
+            _services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System);
     }
 }

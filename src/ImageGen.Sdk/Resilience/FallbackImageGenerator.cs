@@ -14,9 +14,11 @@ namespace ImageGen.Sdk.Resilience;
 /// <remarks>
 /// <para>
 /// Adaptation, each step noted in <see cref="ImageGenerationResult.Warnings"/>: the model becomes the one
-/// <see cref="FallbackOptions.ModelMap"/> names for the provider, else the provider's default; an unsupported size
-/// becomes the nearest supported one (closest aspect ratio, then closest area); an unsupported aspect ratio the
-/// nearest supported ratio; an unsupported style or quality is dropped. The result names the provider that served it.
+/// <see cref="FallbackOptions.ModelMap"/> names for the provider, else the provider's default; for a model that takes
+/// only aspect ratios a size becomes the nearest supported ratio, for one that takes only listed sizes an aspect ratio
+/// becomes the nearest supported size; an unsupported size becomes the nearest supported one (closest aspect ratio,
+/// then closest area); an unsupported aspect ratio the nearest supported ratio; a style or quality the model does not
+/// take is dropped. The result names the provider that served it.
 /// </para>
 /// <para>
 /// A request that names a provider stays on it unless it sets <see cref="ImageGenerationRequest.AllowFallback"/> or
@@ -25,12 +27,21 @@ namespace ImageGen.Sdk.Resilience;
 /// outside <see cref="FallbackOptions.On"/> (a refused prompt, a bad request) and the caller's cancellation are
 /// thrown at once: another provider would refuse or be cancelled too.
 /// </para>
+/// <para>
+/// Composed by <c>AddImageGeneration()</c>, a call that may fall back is bounded as a whole by the
+/// <see cref="RetryOptions.TotalTimeout"/> of the provider it starts on: the providers after it share what is left, and
+/// when the time is up the call fails with <see cref="ImageGenerationErrorKind.Timeout"/> (naming the provider that was
+/// cut off) without trying another provider. Built by hand with the public constructor, only each provider's own total
+/// time-out applies; bound the whole call with a <see cref="CancellationToken"/> that has a deadline.
+/// </para>
 /// </remarks>
 public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
 {
     private readonly IImageProviderCatalog _catalog;
     private readonly FallbackOptions _options;
     private readonly ILogger _logger;
+    private readonly Func<string, TimeSpan>? _totalTimeoutOf;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="innerGenerator">Routes each request to the pipeline of the provider it names.</param>
@@ -55,6 +66,22 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
         _catalog = catalog;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _timeProvider = TimeProvider.System;
+    }
+
+    /// <summary>Initializes a new instance whose calls, fallback included, are bounded by the total time-out of the
+    /// provider each call starts on (what <c>AddImageGeneration()</c> composes).</summary>
+    /// <param name="innerGenerator">Routes each request to the pipeline of the provider it names.</param>
+    /// <param name="catalog">The configured providers and their capabilities.</param>
+    /// <param name="options">The fallback order and rules.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="totalTimeoutOf">The effective <see cref="RetryOptions.TotalTimeout"/> of a provider, by name.</param>
+    /// <param name="timeProvider">The clock of the deadline.</param>
+    internal FallbackImageGenerator(IImageGenerator innerGenerator, IImageProviderCatalog catalog, FallbackOptions options, ILogger? logger, Func<string, TimeSpan> totalTimeoutOf, TimeProvider timeProvider)
+        : this(innerGenerator, catalog, options, logger)
+    {
+        _totalTimeoutOf = totalTimeoutOf;
+        _timeProvider = timeProvider;
     }
 
     /// <inheritdoc />
@@ -76,6 +103,26 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
             }
         }
 
+        if (chain.Count == 1 || _totalTimeoutOf is null)
+        {
+            // Nothing to fall back to: the provider's own total time-out already bounds the call.
+            return await GenerateAsync(request, primary, chain, deadline: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        // One deadline for the whole call: the providers after the first share what its total time-out leaves.
+        TimeSpan totalTimeout = _totalTimeoutOf(primary.Name);
+        using CancellationTokenSource deadline = new(totalTimeout, _timeProvider);
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        return await GenerateAsync(request, primary, chain, (deadline.Token, cancellationToken, totalTimeout), linked.Token).ConfigureAwait(false);
+    }
+
+    private async Task<ImageGenerationResult> GenerateAsync(
+        ImageGenerationRequest request,
+        ImageProviderDescriptor primary,
+        List<ImageProviderDescriptor> chain,
+        (CancellationToken Token, CancellationToken Caller, TimeSpan Timeout)? deadline,
+        CancellationToken cancellationToken)
+    {
         int failedAttempts = 0;
         List<string> failures = [];
         for (int i = 0; ; i++)
@@ -114,6 +161,22 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
                 LogGaveUp(_logger, exception, i + 1, provider.Name, exception.Kind);
                 ExceptionDispatchInfo.Capture(exception).Throw();
             }
+            catch (Exception exception) when (deadline is { } d && d.Token.IsCancellationRequested && !d.Caller.IsCancellationRequested
+                && exception is OperationCanceledException or ImageGenerationException { Kind: ImageGenerationErrorKind.Timeout })
+            {
+                // The deadline, not the caller, cancelled the call: that is a time-out, like the provider's own.
+                failures.Add($"'{provider.Name}' was cut off");
+                ImageGenerationException timeout = new(
+                    ImageGenerationErrorKind.Timeout,
+                    $"Image generation did not finish within the total timeout of {d.Timeout} (Retry:TotalTimeout of '{primary.Name}'), fallback included: {string.Join("; ", failures)}.",
+                    exception)
+                {
+                    Provider = provider.Name,
+                };
+                timeout.Data[TransientFailures.AttemptsDataKey] = failedAttempts + Math.Max(1, TransientFailures.GetAttempts(exception));
+                LogGaveUp(_logger, timeout, i + 1, provider.Name, timeout.Kind);
+                throw timeout;
+            }
         }
     }
 
@@ -136,29 +199,7 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
             return adapted;
         }
 
-        if (request.Size is { } size && !capabilities.SupportsSize(size))
-        {
-            if (NearestSize(size, capabilities.SupportedSizes) is { } nearest)
-            {
-                adapted = adapted with { Size = nearest };
-                warnings.Add($"Size {size} is not supported by '{to.Name}' model '{model}'; using {nearest}.");
-            }
-            else
-            {
-                adapted = adapted with { Size = null };
-                warnings.Add($"Size {size} is not supported by '{to.Name}' model '{model}'; using its default size.");
-            }
-        }
-
-        if (request.AspectRatio is { } ratio && capabilities.SupportedAspectRatios.Count > 0
-            && !capabilities.SupportedAspectRatios.Contains(ratio, StringComparer.Ordinal))
-        {
-            string? nearest = NearestAspectRatio(ratio, capabilities.SupportedAspectRatios);
-            adapted = adapted with { AspectRatio = nearest };
-            warnings.Add(nearest is null
-                ? $"Aspect ratio {ratio} is not supported by '{to.Name}' model '{model}'; using its default."
-                : $"Aspect ratio {ratio} is not supported by '{to.Name}' model '{model}'; using {nearest}.");
-        }
+        adapted = AdaptShape(adapted, capabilities, $"'{to.Name}' model '{model}'", warnings);
 
         if (request.Style is { } style && !capabilities.SupportsStyle)
         {
@@ -175,18 +216,95 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
         return adapted;
     }
 
+    /// <summary>
+    /// Fits the size and aspect ratio to what the target takes. A target that lists aspect ratios and neither lists
+    /// sizes nor has a size rule takes a ratio only (Gemini-like): a size becomes the nearest supported ratio. A target
+    /// that lists sizes but no aspect ratios takes a size only (the OpenAI models): a ratio becomes the nearest listed
+    /// size, the one of closest ratio and, among those, closest in area to the target's default size (1024x1024 when
+    /// unknown). Otherwise each is fitted on its own: an unsupported size to the nearest listed size, an unsupported
+    /// ratio to the nearest listed ratio; a target that lists neither (any size, any ratio) gets both unchanged.
+    /// </summary>
+    private static ImageGenerationRequest AdaptShape(ImageGenerationRequest request, ImageModelCapabilities capabilities, string target, List<string> warnings)
+    {
+        bool takesRatio = capabilities.SupportedAspectRatios.Count > 0;
+        bool ratioOnly = takesRatio && capabilities.SupportedSizes.Count == 0 && capabilities.CustomSizeRule is null;
+        bool sizeOnly = !takesRatio && capabilities.SupportedSizes.Count > 0;
+        ImageGenerationRequest adapted = request;
+
+        if (ratioOnly && request.Size is { } size)
+        {
+            adapted = adapted with { Size = null };
+            if (request.AspectRatio is { } kept)
+            {
+                warnings.Add($"Size {size} dropped: {target} takes an aspect ratio, not a size (aspect ratio {kept} requested).");
+            }
+            else
+            {
+                string? converted = NearestAspectRatio((double)size.Width / size.Height, capabilities.SupportedAspectRatios);
+                adapted = adapted with { AspectRatio = converted };
+                warnings.Add(converted is null
+                    ? $"Size {size} dropped: {target} takes an aspect ratio, not a size; using its default."
+                    : $"Size {size} converted to aspect ratio {converted}: {target} takes an aspect ratio, not a size.");
+                return adapted;
+            }
+        }
+
+        if (sizeOnly && request.AspectRatio is { } ratio)
+        {
+            adapted = adapted with { AspectRatio = null };
+            if (request.Size is { } kept)
+            {
+                warnings.Add($"Aspect ratio {ratio} dropped: {target} takes a size, not an aspect ratio (size {kept} requested).");
+            }
+            else
+            {
+                ImageSize reference = capabilities.DefaultSize ?? new ImageSize(1024, 1024);
+                ImageSize? converted = ParseRatio(ratio) is { } value ? NearestSize(value, reference.Pixels, capabilities.SupportedSizes) : null;
+                adapted = adapted with { Size = converted };
+                warnings.Add(converted is null
+                    ? $"Aspect ratio {ratio} dropped: {target} takes a size, not an aspect ratio; using its default size."
+                    : $"Aspect ratio {ratio} converted to size {converted}: {target} takes a size, not an aspect ratio.");
+                return adapted;
+            }
+        }
+
+        if (adapted.Size is { } requested && !capabilities.SupportsSize(requested))
+        {
+            ImageSize? nearest = NearestSize(requested, capabilities.SupportedSizes);
+            adapted = adapted with { Size = nearest };
+            warnings.Add(nearest is null
+                ? $"Size {requested} is not supported by {target}; using its default size."
+                : $"Size {requested} is not supported by {target}; using {nearest}.");
+        }
+
+        if (adapted.AspectRatio is { } wanted && takesRatio && !capabilities.SupportedAspectRatios.Contains(wanted, StringComparer.Ordinal))
+        {
+            string? nearest = ParseRatio(wanted) is { } value ? NearestAspectRatio(value, capabilities.SupportedAspectRatios) : null;
+            adapted = adapted with { AspectRatio = nearest };
+            warnings.Add(nearest is null
+                ? $"Aspect ratio {wanted} is not supported by {target}; using its default."
+                : $"Aspect ratio {wanted} is not supported by {target}; using {nearest}.");
+        }
+
+        return adapted;
+    }
+
     /// <summary>The supported size closest in aspect ratio, then in area (compared on a log scale, so 2× and ½ are equally far).</summary>
     internal static ImageSize? NearestSize(ImageSize size, IReadOnlyList<ImageSize> supported)
+        => NearestSize((double)size.Width / size.Height, size.Pixels, supported);
+
+    /// <summary>The supported size closest to the ratio <paramref name="ratio"/> (width / height), then to <paramref name="pixels"/> in area.</summary>
+    internal static ImageSize? NearestSize(double ratio, long pixels, IReadOnlyList<ImageSize> supported)
     {
         ImageSize? best = null;
         (double Ratio, double Area) bestDistance = (double.MaxValue, double.MaxValue);
-        double ratio = Math.Log((double)size.Width / size.Height);
-        double area = Math.Log(size.Pixels);
+        double logRatio = Math.Log(ratio);
+        double logArea = Math.Log(pixels);
         foreach (ImageSize candidate in supported)
         {
             // Rounded so that sizes of the same ratio tie on it and the area decides.
-            double ratioDistance = Math.Round(Math.Abs(Math.Log((double)candidate.Width / candidate.Height) - ratio), 6);
-            double areaDistance = Math.Abs(Math.Log(candidate.Pixels) - area);
+            double ratioDistance = Math.Round(Math.Abs(Math.Log((double)candidate.Width / candidate.Height) - logRatio), 6);
+            double areaDistance = Math.Abs(Math.Log(candidate.Pixels) - logArea);
             if (ratioDistance < bestDistance.Ratio || (ratioDistance == bestDistance.Ratio && areaDistance < bestDistance.Area))
             {
                 best = candidate;
@@ -199,17 +317,16 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
 
     /// <summary>The supported aspect ratio closest to <paramref name="ratio"/> (log scale); <see langword="null"/> when none parses.</summary>
     internal static string? NearestAspectRatio(string ratio, IReadOnlyList<string> supported)
-    {
-        if (ParseRatio(ratio) is not { } wanted)
-        {
-            return null;
-        }
+        => ParseRatio(ratio) is { } wanted ? NearestAspectRatio(wanted, supported) : null;
 
+    /// <summary>The supported aspect ratio closest to <paramref name="ratio"/> (width / height, log scale); <see langword="null"/> when none parses.</summary>
+    internal static string? NearestAspectRatio(double ratio, IReadOnlyList<string> supported)
+    {
         string? best = null;
         double bestDistance = double.MaxValue;
         foreach (string candidate in supported)
         {
-            if (ParseRatio(candidate) is { } value && Math.Abs(Math.Log(value) - Math.Log(wanted)) is var distance && distance < bestDistance)
+            if (ParseRatio(candidate) is { } value && Math.Abs(Math.Log(value) - Math.Log(ratio)) is var distance && distance < bestDistance)
             {
                 best = candidate;
                 bestDistance = distance;

@@ -66,13 +66,14 @@ public sealed class RetryOptions
     /// <value>60 seconds (GPT image calls at high quality take 20–40 s).</value>
     public TimeSpan AttemptTimeout { get => _attemptTimeout ?? TimeSpan.FromSeconds(60); set => _attemptTimeout = value; }
 
-    /// <summary>Gets or sets how long one call may take on one provider, across all its attempts and waits; no retry
-    /// starts a wait that would end after it.</summary>
-    /// <remarks>It bounds each provider's pipeline, not the whole call: with <c>ImageGeneration:Fallback</c>, each
-    /// provider tried gets its own total time-out (its own, or the global one it inherits), so a call that falls back
-    /// through <c>n</c> providers may take up to the sum of their <see cref="TotalTimeout"/>s — <c>n × 5</c> minutes
-    /// with the defaults. To bound the whole call, pass a <see cref="CancellationToken"/> with a deadline
-    /// (<see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/>); fallback stops at once when it is cancelled.</remarks>
+    /// <summary>Gets or sets how long one call may take, across all its attempts and waits; no retry starts a wait that
+    /// would end after it.</summary>
+    /// <remarks>With <c>ImageGeneration:Fallback</c>, <c>AddImageGeneration()</c> bounds the whole call, fallback
+    /// included, by the total time-out of the provider the call starts on (its own, or the global one it inherits):
+    /// the fallback providers share what is left, each also within its own total time-out, and when the time is up
+    /// the call fails with <see cref="ImageGenerationErrorKind.Timeout"/> without trying another provider. A wait a
+    /// fallback provider's retry started is cut off at that deadline. (Composed by hand, <see cref="Resilience.FallbackImageGenerator"/>
+    /// has no such deadline: pass a <see cref="CancellationToken"/> with one.)</remarks>
     /// <value>5 minutes.</value>
     public TimeSpan TotalTimeout { get => _totalTimeout ?? TimeSpan.FromMinutes(5); set => _totalTimeout = value; }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -114,9 +115,19 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
     private string ProviderName => _provider ?? "(unnamed)";
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><see cref="ImageGenerationRequest.MaxRetries"/> is outside 0..<see cref="RetryOptions.MaxRetriesLimit"/> (nothing is sent).</exception>
     public override async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // Validation above checks this too; the layer also runs composed by hand, without validation.
+        if (request.MaxRetries is < 0 or > RetryOptions.MaxRetriesLimit)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"MaxRetries must be between 0 and {RetryOptions.MaxRetriesLimit}; it was {request.MaxRetries}."),
+                $"{nameof(request)}.{nameof(request.MaxRetries)}");
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         CallState state = new(InnerGenerator, request, request.MaxRetries ?? _options.MaxRetries, _timeProvider.GetTimestamp());
         ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);

@@ -185,6 +185,130 @@ public class FallbackImageGeneratorTests
         Assert.That(result.Warnings, Has.Some.Contains("Aspect ratio 4:3 is not supported by 'c' model 'c-default'; using 3:2"));
     }
 
+    [TestCase(1536, 1024, "3:2")]
+    [TestCase(1792, 1024, "16:9")]
+    [TestCase(1024, 1024, "1:1")]
+    [TestCase(1024, 1536, "9:16")]
+    public async Task A_size_becomes_the_nearest_ratio_on_a_ratio_only_target(int w, int h, string expected)
+    {
+        FallbackOptions options = new();
+        options.Providers.Add("a");
+        options.Providers.Add("c");
+        _a.ThenFail(ImageGenerationErrorKind.ServerError);
+
+        ImageGenerationResult result = await Create(options).GenerateAsync(new ImageGenerationRequest("a fox") { Size = new ImageSize(w, h) });
+
+        ImageGenerationRequest sent = _c.Requests.Single();
+        Assert.That((sent.Size, sent.AspectRatio), Is.EqualTo(((ImageSize?)null, expected)));
+        Assert.That(result.Warnings, Has.One.EqualTo($"Size {w}x{h} converted to aspect ratio {expected}: 'c' model 'c-default' takes an aspect ratio, not a size."));
+    }
+
+    [TestCase("16:9", 1792, 1024)]
+    [TestCase("9:16", 1024, 1792)]
+    [TestCase("4:3", 1792, 1024)]
+    [TestCase("1:1", 1024, 1024)]
+    public async Task An_aspect_ratio_becomes_the_nearest_size_on_a_size_only_target(string ratio, int ew, int eh)
+    {
+        FallbackOptions options = new();
+        options.Providers.Add("c");
+        options.Providers.Add("b");
+        _c.ThenFail(ImageGenerationErrorKind.RateLimited);
+
+        ImageGenerationResult result = await Create(options).GenerateAsync(new ImageGenerationRequest("a fox") { Provider = "c", AllowFallback = true, AspectRatio = ratio });
+
+        ImageGenerationRequest sent = _b.Requests.Single();
+        Assert.That((sent.Size, sent.AspectRatio), Is.EqualTo(((ImageSize?)new ImageSize(ew, eh), (string?)null)));
+        Assert.That(result.Warnings, Has.One.EqualTo($"Aspect ratio {ratio} converted to size {ew}x{eh}: 'b' model 'b-default' takes a size, not an aspect ratio."));
+    }
+
+    [Test]
+    public void An_aspect_ratio_becomes_the_size_of_that_ratio_closest_to_the_target_default_size()
+    {
+        ImageProviderDescriptor target = new("d", "Fake", "d-default",
+        [
+            new ImageModelCapabilities("d-default") { SupportedSizes = [new(512, 512), new(1024, 1024), new(2048, 2048), new(1792, 1024)], DefaultSize = new(2048, 2048) },
+        ]);
+        List<string> warnings = [];
+
+        ImageGenerationRequest sent = Create().Adapt(new ImageGenerationRequest("a fox") { AspectRatio = "1:1" }, _catalog.Find("c")!, target, warnings);
+
+        Assert.That(sent.Size, Is.EqualTo(new ImageSize(2048, 2048)));
+        Assert.That(warnings, Has.Some.Contains("converted to size 2048x2048"));
+    }
+
+    [Test]
+    public async Task A_size_is_dropped_for_a_ratio_only_target_when_the_request_also_names_a_ratio()
+    {
+        FallbackOptions options = new();
+        options.Providers.Add("a");
+        options.Providers.Add("c");
+        _a.ThenFail(ImageGenerationErrorKind.ServerError);
+
+        ImageGenerationResult result = await Create(options).GenerateAsync(new ImageGenerationRequest("a fox") { Size = Square, AspectRatio = "16:9" });
+
+        ImageGenerationRequest sent = _c.Requests.Single();
+        Assert.That((sent.Size, sent.AspectRatio), Is.EqualTo(((ImageSize?)null, "16:9")));
+        Assert.That(result.Warnings, Has.One.Contains("Size 1024x1024 dropped: 'c' model 'c-default' takes an aspect ratio, not a size"));
+        Assert.That(result.Warnings, Has.None.Contains("Aspect ratio 16:9"), "a supported ratio is not a change");
+    }
+
+    [Test]
+    public async Task An_aspect_ratio_is_dropped_for_a_size_only_target_when_the_request_also_names_a_size()
+    {
+        _a.ThenFail(ImageGenerationErrorKind.ServerError);
+
+        ImageGenerationResult result = await Create().GenerateAsync(new ImageGenerationRequest("a fox") { Size = Square, AspectRatio = "1:1" });
+
+        ImageGenerationRequest sent = _b.Requests.Single();
+        Assert.That((sent.Size, sent.AspectRatio), Is.EqualTo(((ImageSize?)Square, (string?)null)));
+        Assert.That(result.Warnings, Has.One.Contains("Aspect ratio 1:1 dropped: 'b' model 'b-default' takes a size, not an aspect ratio (size 1024x1024 requested)"));
+        Assert.That(result.Warnings, Has.None.Contains("Size 1024x1024"), "a supported size is not a change");
+    }
+
+    [Test]
+    public void A_target_that_takes_any_size_and_ratio_gets_both_unchanged()
+    {
+        ImageProviderDescriptor target = new("d", "Fake", "d-default",
+        [
+            new ImageModelCapabilities("d-default") { CustomSizeRule = s => s.Pixels <= 4_000_000, DefaultSize = Square },
+        ]);
+        List<string> warnings = [];
+
+        ImageGenerationRequest sent = Create().Adapt(new ImageGenerationRequest("a fox") { Model = "d-default", AspectRatio = "21:9" }, target, target, warnings);
+
+        Assert.That((sent.Size, sent.AspectRatio), Is.EqualTo(((ImageSize?)null, "21:9")));
+        Assert.That(warnings, Is.Empty);
+    }
+
+    [Test]
+    public void A_size_outside_a_rule_with_no_listed_sizes_falls_back_to_the_default_size()
+    {
+        ImageProviderDescriptor target = new("d", "Fake", "d-default",
+        [
+            new ImageModelCapabilities("d-default") { CustomSizeRule = s => s.Pixels <= 1_000_000 },
+        ]);
+        List<string> warnings = [];
+
+        ImageGenerationRequest sent = Create().Adapt(new ImageGenerationRequest("a fox") { Size = new ImageSize(2048, 2048) }, _catalog.Find("a")!, target, warnings);
+
+        Assert.That(sent.Size, Is.Null);
+        Assert.That(warnings, Has.One.EqualTo("Size 2048x2048 is not supported by 'd' model 'd-default'; using its default size."));
+    }
+
+    [Test]
+    public async Task A_quality_and_style_the_target_takes_are_kept()
+    {
+        _a.ThenFail(ImageGenerationErrorKind.ServerError);
+        FallbackOptions options = new();
+        options.Providers.Add("a");
+        options.Providers.Add("b");
+
+        ImageGenerationResult result = await Create(options).GenerateAsync(new ImageGenerationRequest("a fox") { Size = Square, Quality = ImageQuality.Hd });
+
+        Assert.That(_b.Requests.Single().Quality, Is.EqualTo(ImageQuality.Hd));
+        Assert.That(result.Warnings.Skip(1), Has.None.Contains("Quality"));
+    }
+
     [TestCase(1024, 1024, 1024, 1024)]
     [TestCase(512, 512, 1024, 1024)]
     [TestCase(1024, 1536, 1024, 1792)]
@@ -207,6 +331,87 @@ public class FallbackImageGeneratorTests
         });
         Assert.That(() => Create().GenerateAsync(new ImageGenerationRequest("a fox"), cts.Token), Throws.InstanceOf<OperationCanceledException>());
         Assert.That(_b.CallCount, Is.Zero);
+    }
+
+    [TestCase(null, "a", 10, "b")]
+    [TestCase("b", "b", 30, "a")]
+    public async Task The_total_timeout_of_the_starting_provider_bounds_the_whole_call_fallback_included(string? pinned, string first, int limitSeconds, string second)
+    {
+        ManualTimeProvider time = new();
+        FakeImageGenerator firstClient = first == "a" ? _a : _b;
+        FakeImageGenerator secondClient = second == "a" ? _a : _b;
+        firstClient.Then(async (_, ct) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6), time, ct);
+            throw new ImageGenerationException(ImageGenerationErrorKind.ServerError, "down") { Provider = first };
+        });
+        secondClient.Handler = Clock.HangAsync;
+        FallbackImageGenerator generator = CreateWithDeadline(time, new() { ["a"] = TimeSpan.FromSeconds(10), ["b"] = TimeSpan.FromSeconds(30), ["c"] = TimeSpan.FromMinutes(5) });
+
+        Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("a fox") { Provider = pinned, AllowFallback = true });
+        await time.WaitForTimersAsync(2); // the call's deadline and the first provider's work
+        time.Advance(TimeSpan.FromSeconds(6));
+        await Clock.WaitUntilAsync(() => secondClient.CallCount == 1, () => "the second provider was not tried");
+        time.Advance(TimeSpan.FromSeconds(limitSeconds - 6) - TimeSpan.FromMilliseconds(1));
+        Assert.That(call.IsCompleted, Is.False, "the second provider still has time left");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(async () => await Clock.Completed(call));
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Timeout));
+            Assert.That(thrown.Provider, Is.EqualTo(second), "the provider that was cut off");
+            Assert.That(thrown.Message, Does.Contain($"total timeout of {TimeSpan.FromSeconds(limitSeconds)} (Retry:TotalTimeout of '{first}'), fallback included")
+                .And.Contain($"'{first}' failed: ServerError").And.Contain($"'{second}' was cut off"));
+            Assert.That(_c.CallCount, Is.Zero, "no provider is tried after the deadline");
+            Assert.That(thrown.Data[TransientFailures.AttemptsDataKey], Is.EqualTo(2));
+            Assert.That(time.ActiveTimerCount, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task The_callers_cancellation_under_a_deadline_stays_a_cancellation()
+    {
+        ManualTimeProvider time = new();
+        _a.Handler = Clock.HangAsync;
+        using CancellationTokenSource cts = new();
+        FallbackImageGenerator generator = CreateWithDeadline(time, new() { ["a"] = TimeSpan.FromSeconds(10) });
+
+        Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("a fox"), cts.Token);
+        await time.WaitForTimersAsync(1);
+        await cts.CancelAsync();
+
+        await Clock.WaitUntilAsync(() => call.IsCompleted);
+        Assert.That(async () => await call, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(_b.CallCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_call_that_cannot_fall_back_starts_no_deadline_of_its_own()
+    {
+        ManualTimeProvider time = new();
+        _b.Handler = Clock.HangAsync;
+        using CancellationTokenSource cts = new();
+        FallbackImageGenerator generator = CreateWithDeadline(time, new() { ["b"] = TimeSpan.FromSeconds(10) });
+
+        Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("a fox") { Provider = "b" }, cts.Token);
+        await Clock.WaitUntilAsync(() => _b.CallCount == 1);
+
+        Assert.That(time.ActiveTimerCount, Is.Zero, "a pinned call is bounded by its provider's own total time-out");
+        await cts.CancelAsync();
+        Assert.That(async () => await Clock.Completed(call), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    private FallbackImageGenerator CreateWithDeadline(ManualTimeProvider time, Dictionary<string, TimeSpan> totalTimeouts)
+    {
+        FallbackOptions options = new();
+        foreach (string name in new[] { "a", "b", "c" })
+        {
+            options.Providers.Add(name);
+        }
+
+        Dictionary<string, IImageGenerator> pipelines = new(StringComparer.OrdinalIgnoreCase) { ["a"] = _a, ["b"] = _b, ["c"] = _c };
+        return new FallbackImageGenerator(new ProviderRoutingImageGenerator(_catalog, pipelines), _catalog, options, null, name => totalTimeouts[name], time);
     }
 
     [Test]

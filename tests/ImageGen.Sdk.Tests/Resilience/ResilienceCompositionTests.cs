@@ -90,6 +90,90 @@ public class ResilienceCompositionTests
     }
 
     [Test]
+    public async Task With_fallback_the_total_timeout_bounds_the_whole_call()
+    {
+        using ServiceProvider sp = Build(new()
+        {
+            ["ImageGeneration:Retry:MaxRetries"] = "0",
+            ["ImageGeneration:Retry:AttemptTimeout"] = "00:00:20",
+            ["ImageGeneration:Retry:TotalTimeout"] = "00:00:30",
+            ["ImageGeneration:Fallback:Providers:0"] = "a",
+            ["ImageGeneration:Fallback:Providers:1"] = "b",
+        });
+        _factory.Client("a").Handler = Clock.HangAsync;
+        _factory.Client("b").Handler = Clock.HangAsync;
+
+        Task<ImageGenerationResult> call = sp.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a fox"));
+        await _time.WaitForTimersAsync(3); // the call's deadline, a's total and attempt time-outs
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await Clock.WaitUntilAsync(() => _factory.Client("b").CallCount == 1, () => "a's attempt time-out did not move the call to b");
+        await _time.WaitForTimersAsync(3);
+
+        // b's own time-outs would end it at 40 s (attempt) or 50 s (total); the call's deadline ends it at 30 s.
+        _time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        Assert.That(call.IsCompleted, Is.False);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(async () => await Clock.Completed(call));
+        Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Timeout));
+        Assert.That(thrown.Provider, Is.EqualTo("b"));
+        Assert.That(thrown.Message, Does.Contain("total timeout of 00:00:30 (Retry:TotalTimeout of 'a'), fallback included"));
+    }
+
+    [Test]
+    public async Task A_custom_providers_body_delay_is_the_wait_the_seam_for_Gemini_RetryInfo()
+    {
+        using ServiceProvider sp = Build([]);
+
+        // What a Gemini-like provider does with error.details[RetryInfo].retryDelay = "34s": RetryAfter on the exception.
+        _factory.Client("a").ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(34), status: 429).ThenSucceed();
+
+        Task<ImageGenerationResult> call = sp.GetRequiredService<IImageGenerator>().GenerateAsync(new ImageGenerationRequest("a fox"));
+        await _time.WaitForTimersAsync(2); // the total time-out and the retry wait
+        _time.Advance(TimeSpan.FromSeconds(34) - TimeSpan.FromMilliseconds(1));
+        Assert.That(_factory.Client("a").CallCount, Is.EqualTo(1));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.That((await Clock.Completed(call)).Attempts, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Defaults_are_the_documented_ones()
+    {
+        using ServiceProvider sp = Build([]);
+        ImageGenerationOptions options = sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value;
+        RetryOptions retry = options.Retry;
+        CircuitBreakerOptions breaker = options.CircuitBreaker;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(retry.MaxRetries, Is.EqualTo(3));
+            Assert.That(new RetryOptions().BaseDelay, Is.EqualTo(TimeSpan.FromSeconds(1)), "Build() sets BaseDelay 0 for speed; the type's default");
+            Assert.That(retry.MaxDelay, Is.EqualTo(TimeSpan.FromSeconds(60)));
+            Assert.That(retry.BackoffType, Is.EqualTo(RetryBackoffType.Exponential));
+            Assert.That(retry.UseJitter, Is.True);
+            Assert.That(retry.RespectRetryAfter, Is.True);
+            Assert.That(retry.MaxRetryAfter, Is.EqualTo(TimeSpan.FromMinutes(2)));
+            Assert.That(retry.AttemptTimeout, Is.EqualTo(TimeSpan.FromSeconds(60)));
+            Assert.That(retry.TotalTimeout, Is.EqualTo(TimeSpan.FromMinutes(5)));
+            Assert.That(breaker.Enabled, Is.True);
+            Assert.That(breaker.FailureRatio, Is.EqualTo(0.5));
+            Assert.That(breaker.MinimumThroughput, Is.EqualTo(10));
+            Assert.That(breaker.SamplingDuration, Is.EqualTo(TimeSpan.FromSeconds(60)));
+            Assert.That(breaker.BreakDuration, Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(options.Fallback.Providers, Is.Empty, "fallback is off until configured");
+            Assert.That(options.Fallback.AllowExplicitProvider, Is.False);
+            Assert.That(
+                Enum.GetValues<ImageGenerationErrorKind>().Where(options.Fallback.FallsBackOn),
+                Is.EquivalentTo(new[]
+                {
+                    ImageGenerationErrorKind.Unavailable, ImageGenerationErrorKind.RateLimited, ImageGenerationErrorKind.QuotaExceeded,
+                    ImageGenerationErrorKind.ServerError, ImageGenerationErrorKind.Timeout, ImageGenerationErrorKind.Network,
+                }));
+        });
+    }
+
+    [Test]
     public void Provider_overrides_inherit_what_they_do_not_set()
     {
         using ServiceProvider sp = Build(new()

@@ -225,6 +225,14 @@ public class RetryingImageGeneratorTests
         Assert.That(_fake.CallCount, Is.EqualTo(1));
     }
 
+    [TestCase(-1)]
+    [TestCase(11)]
+    public void Request_MaxRetries_out_of_range_is_a_caller_mistake_before_any_call(int maxRetries)
+    {
+        Assert.That(() => Create().GenerateAsync(Request with { MaxRetries = maxRetries }), Throws.ArgumentException.With.Property("ParamName").EqualTo("request.MaxRetries"));
+        Assert.That(_fake.CallCount, Is.Zero);
+    }
+
     [Test]
     public async Task Request_MaxRetries_overrides_the_options_per_call()
     {
