@@ -23,7 +23,7 @@ public sealed class ImageGenerationOptions
     /// <value><see langword="true"/>.</value>
     public bool UseEnvironmentVariables { get; set; } = true;
 
-    /// <summary>Gets or sets the largest image the library downloads when a provider answers with a URL, in bytes.</summary>
+    /// <summary>Gets or sets the largest image the library downloads when a provider answers with a URL, in bytes (at most <see cref="Array.MaxLength"/>: the image is buffered in one array).</summary>
     /// <value>64 MiB.</value>
     public long MaxDownloadBytes { get; set; } = 64L * 1024 * 1024;
 

@@ -28,9 +28,10 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             errors.Add($"{Root}:DefaultProvider: '{options.DefaultProvider}' is not a configured provider. Configured: {string.Join(", ", options.Providers.Keys)}.");
         }
 
-        if (options.MaxDownloadBytes <= 0)
+        if (options.MaxDownloadBytes <= 0 || options.MaxDownloadBytes > Array.MaxLength)
         {
-            errors.Add($"{Root}:MaxDownloadBytes must be positive.");
+            // A download is buffered into one array, so the cap cannot exceed the largest array .NET allocates.
+            errors.Add($"{Root}:MaxDownloadBytes must be between 1 and {Array.MaxLength}.");
         }
 
         if (options.MaxResponseBytes <= 0)

@@ -75,7 +75,8 @@ public class OptionsValidationTests
 
     [TestCase("0")]
     [TestCase("-1")]
-    public void Non_positive_MaxDownloadBytes_names_the_key(string value)
+    [TestCase("4294967296")]
+    public void MaxDownloadBytes_outside_one_array_names_the_key(string value)
     {
         OptionsValidationException ex = FailStartup(
             ("ImageGeneration:MaxDownloadBytes", value),

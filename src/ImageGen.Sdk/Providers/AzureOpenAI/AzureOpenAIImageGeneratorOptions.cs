@@ -40,7 +40,7 @@ public sealed class AzureOpenAIImageGeneratorOptions
     /// <value><see langword="null"/>: taken from the deployment name when it is a known model, else treated as a GPT image model.</value>
     public string? Model { get; set; }
 
-    /// <summary>Gets or sets the largest image downloaded when the service answers with a URL, in bytes.</summary>
+    /// <summary>Gets or sets the largest image downloaded when the service answers with a URL, in bytes (at most <see cref="Array.MaxLength"/>: the image is buffered in one array).</summary>
     /// <value>64 MiB.</value>
     public long MaxDownloadBytes { get; set; } = 64L * 1024 * 1024;
 

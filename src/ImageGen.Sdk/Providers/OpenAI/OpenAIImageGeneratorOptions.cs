@@ -34,7 +34,7 @@ public sealed class OpenAIImageGeneratorOptions
     /// <value><see langword="null"/>: not sent.</value>
     public string? Project { get; set; }
 
-    /// <summary>Gets or sets the largest image downloaded when the provider answers with a URL, in bytes.</summary>
+    /// <summary>Gets or sets the largest image downloaded when the provider answers with a URL, in bytes (at most <see cref="Array.MaxLength"/>: the image is buffered in one array).</summary>
     /// <value>64 MiB.</value>
     public long MaxDownloadBytes { get; set; } = 64L * 1024 * 1024;
 
