@@ -100,8 +100,8 @@ internal sealed class ImageGenerationStack
             .UseCircuitBreaker(circuitBreaker, name)
             .UseAttemptTimeout(retry.AttemptTimeout, name)
             .UseCostTracking(descriptor, _limits.Prices, _limits.Budget)
-            .UseRateLimiting(name, _limits.GetProviderRateLimit(options), _limits.GlobalLimiter)
-            .UseKeyRotation(name, keyClients, ImageGenerationLimits.GetKeyRotation(options))
+            .UseRateLimiting(name, _limits.GetProviderRateLimit(options, retry), _limits.GlobalLimiter)
+            .UseKeyRotation(name, keyClients, _limits.GetKeyRotation(options, retry))
             .Build(_services);
     }
 
