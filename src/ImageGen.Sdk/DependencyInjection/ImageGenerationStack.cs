@@ -76,7 +76,7 @@ internal sealed class ImageGenerationStack
         // The cache sits above everything that costs something: a hit spends no user quota, permit, retry or key quota.
         return stack
             .UseCaching(catalog: Catalog)
-            .UseUserQuotas(_options.UserQuotas)
+            .UseUserQuotas(_options.UserQuotas, catalog: Catalog)
             .Build(_services);
     }
 
