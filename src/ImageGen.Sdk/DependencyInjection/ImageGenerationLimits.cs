@@ -96,6 +96,28 @@ internal sealed class ImageGenerationLimits : IDisposable
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    /// <summary>
+    /// Gets the model names of a provider that are priced as another model: an Azure OpenAI deployment is priced as
+    /// the model it runs, <c>DefaultModel</c>. A deployment named after its model needs no entry; one that is neither
+    /// has no price (the cost layer warns when a budget is set).
+    /// </summary>
+    /// <param name="provider">The provider's options.</param>
+    /// <returns>The names, or <see langword="null"/> when there are none.</returns>
+    public static IReadOnlyDictionary<string, string>? GetPricedAs(ImageProviderOptions provider)
+    {
+        if (!string.Equals(provider.Type, ImageProviderTypes.AzureOpenAI, StringComparison.OrdinalIgnoreCase)
+            || string.IsNullOrWhiteSpace(provider.Deployment) || string.IsNullOrWhiteSpace(provider.DefaultModel))
+        {
+            return null;
+        }
+
+        string deployment = provider.Deployment.Trim();
+        string model = provider.DefaultModel.Trim();
+        return string.Equals(deployment, model, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [deployment] = model };
+    }
+
     /// <summary>Creates one client per configured key (none for a provider without keys); keys stay inside the clients.</summary>
     public static IReadOnlyList<ApiKeyClient> CreateKeyClients(string name, ImageProviderOptions options, IImageProviderFactory factory, IServiceProvider services)
     {

@@ -131,23 +131,7 @@ public sealed partial class UserQuotaImageGenerator : DelegatingImageGenerator
         ImageProviderDescriptor? provider = _catalog?.Find(request.Provider ?? _catalog.DefaultProvider);
         ImageModelCapabilities? model = provider?.GetModel(request.Model);
         modelName = model?.Model;
-        if (model is null)
-        {
-            return null;
-        }
-
-        if (model.DefaultSize is { } size)
-        {
-            return size;
-        }
-
-        ImageSize? largest = null;
-        foreach (ImageSize listed in model.SupportedSizes)
-        {
-            largest = largest is null || listed.Pixels > largest.Value.Pixels ? listed : largest;
-        }
-
-        return largest;
+        return Pricing.ImageSizeUsed.ByDefault(model);
     }
 
     private RateLimitLease? AcquireSlot(string user, int? maxConcurrency)
