@@ -99,7 +99,7 @@ internal sealed class ImageGenerationStack
             .UseRetry(retry, name)
             .UseCircuitBreaker(circuitBreaker, name)
             .UseAttemptTimeout(retry.AttemptTimeout, name)
-            .UseCostTracking(descriptor, _limits.Prices, _limits.Budget, pricedAs: ImageGenerationLimits.GetPricedAs(options))
+            .UseCostTracking(descriptor, _limits.Prices.With(options.Pricing), _limits.Budget, pricedAs: ImageGenerationLimits.GetPricedAs(options))
             .UseRateLimiting(name, _limits.GetProviderRateLimit(options, retry), _limits.GlobalLimiter)
             .UseKeyRotation(name, keyClients, _limits.GetKeyRotation(options, retry))
             .Build(_services);

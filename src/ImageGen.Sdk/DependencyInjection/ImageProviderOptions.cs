@@ -80,6 +80,13 @@ public sealed class ImageProviderOptions
     /// the app-wide one, else 90% of <c>Retry:AttemptTimeout</c>), so one <c>MaxWait</c> bounds every wait.</value>
     public TimeSpan? MaxKeyWait { get; set; }
 
+    /// <summary>
+    /// Gets or sets this provider's own prices (<c>Providers:{name}:Pricing</c>), applied on top of the shipped table and
+    /// <c>ImageGeneration:Pricing</c>: for example an Azure agreement that differs from OpenAI's list prices.
+    /// </summary>
+    /// <value><see langword="null"/>: the app-wide prices apply.</value>
+    public PricingOptions? Pricing { get; set; }
+
     /// <summary>Gets every distinct configured key: <see cref="ApiKey"/> first, then <see cref="ApiKeys"/>.</summary>
     /// <returns>The keys, blank entries skipped.</returns>
     public IReadOnlyList<string> GetAllApiKeys()

@@ -125,8 +125,9 @@ public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerato
         return actual == result.EstimatedCostUsd ? result : new ImageGenerationResult(result) { EstimatedCostUsd = actual };
     }
 
+    /// <summary>The name a model is priced under: its own when the table has it (an explicit price wins), else the one it stands for.</summary>
     private string PricedModel(string model)
-        => _pricedAs is not null && _pricedAs.TryGetValue(model, out string? priced) ? priced : model;
+        => _pricedAs is not null && !_prices.Contains(model) && _pricedAs.TryGetValue(model, out string? priced) ? priced : model;
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Debug, Message = "budget: no price for model {Model} of provider {Provider}; the call is allowed without a budget check")]
     private static partial void LogNoEstimate(ILogger logger, string provider, string model);

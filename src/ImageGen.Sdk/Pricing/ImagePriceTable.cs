@@ -34,14 +34,24 @@ public sealed class ImagePriceTable
     /// <summary>Creates the shipped table with <paramref name="overrides"/> applied on top.</summary>
     /// <param name="overrides">Prices that replace or add to the shipped ones; the shipped table when <see langword="null"/>.</param>
     /// <returns>The table.</returns>
-    public static ImagePriceTable Create(PricingOptions? overrides)
+    public static ImagePriceTable Create(PricingOptions? overrides) => Default.With(overrides);
+
+    /// <summary>Creates a copy of this table with <paramref name="overrides"/> applied on top (for example one provider's own prices).</summary>
+    /// <param name="overrides">Prices that replace or add to this table's; this table when <see langword="null"/> or empty.</param>
+    /// <returns>The table.</returns>
+    public ImagePriceTable With(PricingOptions? overrides)
     {
         if (overrides is null || overrides.Models.Count == 0)
         {
-            return Default;
+            return this;
         }
 
-        Dictionary<string, ModelPriceOptions> models = CreateDefaults();
+        Dictionary<string, ModelPriceOptions> models = new(StringComparer.OrdinalIgnoreCase);
+        foreach ((string model, ModelPriceOptions prices) in _models)
+        {
+            models[model] = Copy(prices);
+        }
+
         foreach ((string model, ModelPriceOptions prices) in overrides.Models)
         {
             if (!models.TryGetValue(model, out ModelPriceOptions? merged))
@@ -62,6 +72,11 @@ public sealed class ImagePriceTable
 
         return new ImagePriceTable(models);
     }
+
+    /// <summary>Gets whether the table has any price for <paramref name="model"/>.</summary>
+    /// <param name="model">The model.</param>
+    /// <returns><see langword="true"/> when the model has an entry.</returns>
+    public bool Contains(string model) => model is not null && _models.ContainsKey(model);
 
     /// <summary>Gets the price of one image, or <see langword="null"/> when the table does not know it.</summary>
     /// <param name="model">The model.</param>
@@ -128,6 +143,23 @@ public sealed class ImagePriceTable
             + (imageInput * (prices.InputImagePerMillionTokens ?? 0m))
             + (output * outputPrice);
         return cost / 1_000_000m;
+    }
+
+    private static ModelPriceOptions Copy(ModelPriceOptions source)
+    {
+        ModelPriceOptions copy = new()
+        {
+            DefaultQuality = source.DefaultQuality,
+            InputTextPerMillionTokens = source.InputTextPerMillionTokens,
+            InputImagePerMillionTokens = source.InputImagePerMillionTokens,
+            OutputPerMillionTokens = source.OutputPerMillionTokens,
+        };
+        foreach ((string key, decimal price) in source.PerImage)
+        {
+            copy.PerImage[key] = price;
+        }
+
+        return copy;
     }
 
     private static Dictionary<string, ModelPriceOptions> CreateDefaults()

@@ -44,6 +44,48 @@ public sealed class AzurePricingTests
     }
 
     [Test]
+    public async Task A_providers_own_prices_apply_to_it_alone_and_an_explicit_deployment_price_wins()
+    {
+        using OpenAIMock mock = new();
+        await using ServiceProvider services = BuildAzure(
+            mock,
+            null,
+            ("Deployment", "prod-images"),
+            ("DefaultModel", "gpt-image-1"),
+            ("Pricing:Models:prod-images:PerImage:low-1024x1024", "0.5"));
+
+        ImageGenerationResult result = await services.GetRequiredService<IImageGenerator>()
+            .GenerateAsync(new ImageGenerationRequest("a lighthouse") { Quality = ImageQuality.Low, Size = new ImageSize(1024, 1024) });
+
+        Assert.That(result.EstimatedCostUsd, Is.EqualTo(0.5m), "priced per image under its own name; no token prices for it");
+    }
+
+    [Test]
+    public async Task Provider_prices_override_the_app_wide_ones_for_that_provider_only()
+    {
+        KeyedFakeProviderFactory factory = new();
+        using ServiceProvider services = LimitsStack.Build(
+            new ManualTimeProvider(),
+            factory,
+            new()
+            {
+                ["ImageGeneration:Pricing:Models:dall-e-3:PerImage:standard-1024x1024"] = "0.035",
+                ["ImageGeneration:Providers:openai:Pricing:Models:dall-e-3:PerImage:standard-1024x1024"] = "0.03",
+                ["ImageGeneration:Providers:second:Type"] = "Fake",
+                ["ImageGeneration:Providers:second:ApiKey"] = "sk-second-0123456789-cccc",
+            },
+            keys: "sk-test-0123456789-aaaa");
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+
+        ImageGenerationResult own = await generator.GenerateAsync(new ImageGenerationRequest("x") { Provider = "openai" });
+        ImageGenerationResult shared = await generator.GenerateAsync(new ImageGenerationRequest("x") { Provider = "second" });
+
+        Assert.That(own.EstimatedCostUsd, Is.EqualTo(0.03m));
+        Assert.That(shared.EstimatedCostUsd, Is.EqualTo(0.035m));
+        Assert.That(ImagePriceTable.Default.GetImagePrice("dall-e-3", new ImageSize(1024, 1024), null), Is.EqualTo(0.040m), "the shipped table is unchanged");
+    }
+
+    [Test]
     public async Task A_deployment_named_after_its_model_needs_no_DefaultModel()
     {
         using OpenAIMock mock = new();
