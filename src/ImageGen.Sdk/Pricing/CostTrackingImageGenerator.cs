@@ -29,6 +29,9 @@ namespace ImageGen.Sdk.Pricing;
 /// </remarks>
 public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerator
 {
+    /// <summary>Bounds the models remembered for the once-per-model warning: model names come from requests.</summary>
+    private const int MaxWarnedModels = 256;
+
     private readonly ImageProviderDescriptor _provider;
     private readonly ImagePriceTable _prices;
     private readonly BudgetGuard? _budget;
@@ -85,7 +88,7 @@ public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerato
             {
                 reservation = await _budget.ReserveAsync(_provider.Name, request.User, amount, cancellationToken).ConfigureAwait(false);
             }
-            else if (_unpricedWarned.TryAdd(model, 0))
+            else if (_unpricedWarned.Count < MaxWarnedModels && _unpricedWarned.TryAdd(model, 0))
             {
                 LogUnpriced(_logger, _provider.Name, model, pricedModel, size?.ToString() ?? "default");
             }

@@ -82,9 +82,9 @@ public sealed partial class UserQuotaImageGenerator : DelegatingImageGenerator
         string? model = null;
         if (maxPixels is { } max && (request.Size ?? SizeUsedFor(request, out model)) is { } size && size.Pixels > max)
         {
-            string which = request.Size is null ? $"The size model '{model}' uses when none is asked for, {size}," : $"Size {size}";
+            string which = request.Size is null ? $"No Size was given, so model '{model}' would use {size}" : $"Size {size}";
             throw new ArgumentException(
-                $"{which} ({size.Pixels} pixels) is larger than the {max}-pixel maximum of this user's quota{(tierName is null ? string.Empty : $" (tier '{tierName}')")}.{(request.Size is null ? " Ask for a smaller Size." : string.Empty)}",
+                $"{which} ({size.Pixels} pixels), larger than the {max}-pixel maximum of this user's quota{(tierName is null ? string.Empty : $" (tier '{tierName}')")}.{(request.Size is null ? " Ask for a smaller Size." : string.Empty)}",
                 nameof(request));
         }
 
