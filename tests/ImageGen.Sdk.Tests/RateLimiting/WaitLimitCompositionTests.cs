@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ImageGen.Sdk.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,57 @@ public sealed class WaitLimitCompositionTests
 {
     private const string KeyA = "sk-test-0123456789-aaaa";
     private const string KeyB = "sk-test-0123456789-bbbb";
+
+    [Test]
+    public async Task Through_the_stack_MinInterval_and_RequestsPerMinute_hold_under_32_concurrent_callers()
+    {
+        ManualTimeProvider clock = new();
+        KeyedFakeProviderFactory factory = new();
+        using ServiceProvider services = LimitsStack.Build(
+            clock,
+            factory,
+            new()
+            {
+                ["ImageGeneration:Providers:openai:RateLimit:MinInterval"] = "00:00:01",
+                ["ImageGeneration:Providers:openai:RateLimit:RequestsPerMinute"] = "20",
+            },
+            keys: [KeyA, KeyB]);
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+        ConcurrentQueue<DateTimeOffset> times = new();
+        foreach (FakeImageGenerator client in factory.Clients.Values)
+        {
+            client.Handler = (request, _) =>
+            {
+                times.Enqueue(clock.GetUtcNow());
+                return Task.FromResult(FakeImageGenerator.CreateResult(request));
+            };
+        }
+
+        // 32 callers at 1 s spacing and 20 a minute: the last waits about 70 s, past the 54 s cap, so some are refused.
+        Task<ImageGenerationResult>[] calls = [.. Enumerable.Range(0, 32).Select(i => Task.Run(() => generator.GenerateAsync(new ImageGenerationRequest($"call {i}"))))];
+        await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(3));
+
+        DateTimeOffset[] sorted = [.. times.Order()];
+        int refused = calls.Count(c => c.IsFaulted);
+        Assert.That(sorted.Length + refused, Is.EqualTo(32));
+        Assert.That(sorted, Has.Length.GreaterThanOrEqualTo(20));
+        for (int i = 1; i < sorted.Length; i++)
+        {
+            Assert.That(sorted[i] - sorted[i - 1], Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)), $"calls {i - 1} and {i}");
+        }
+
+        for (int i = 20; i < sorted.Length; i++)
+        {
+            Assert.That(sorted[i] - sorted[i - 20], Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(1)), $"at most 20 calls in the minute before call {i}");
+        }
+
+        foreach (Task<ImageGenerationResult> call in calls.Where(c => c.IsFaulted))
+        {
+            ImageGenerationException ex = (ImageGenerationException)call.Exception!.InnerException!;
+            Assert.That(ex.Kind, Is.EqualTo(ImageGenerationErrorKind.RateLimited), "refused locally, never a Timeout");
+            Assert.That(ex.StatusCode, Is.Null);
+        }
+    }
 
     [Test]
     public async Task Without_MaxWait_a_permit_wait_past_the_attempt_timeout_is_refused_at_once_as_rate_limited()
