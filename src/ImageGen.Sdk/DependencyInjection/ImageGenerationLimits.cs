@@ -43,25 +43,80 @@ internal sealed class ImageGenerationLimits : IDisposable
         services.TryAddSingleton<IUserQuotaStore, InMemoryUserQuotaStore>();
     }
 
-    /// <summary>Gets a provider's limits, with the app-wide <c>MaxWait</c> when the provider sets none.</summary>
-    public RateLimitOptions GetProviderRateLimit(ImageProviderOptions provider) => new()
+    /// <summary>The share of the attempt timeout a call may spend waiting for a permit, a back-off or a key.</summary>
+    /// <remarks>
+    /// The waits happen inside the attempt timeout; a wait that ran into it would end as a
+    /// <see cref="ImageGenerationErrorKind.Timeout"/>, which the circuit breaker counts against a provider that was
+    /// never called. Refusing locally before that gives the caller <see cref="ImageGenerationErrorKind.RateLimited"/>
+    /// (or <see cref="ImageGenerationErrorKind.Unavailable"/>) with a <c>RetryAfter</c> instead.
+    /// </remarks>
+    internal const double AttemptTimeoutWaitShare = 0.9;
+
+    /// <summary>
+    /// Gets a provider's limits. <c>MaxWait</c> is the provider's, else the app-wide one, and never more than
+    /// <see cref="AttemptTimeoutWaitShare"/> of the attempt timeout (also when neither sets one).
+    /// </summary>
+    /// <param name="provider">The provider's options.</param>
+    /// <param name="retry">The provider's effective retry options (its overrides on top of <c>ImageGeneration:Retry</c>).</param>
+    /// <returns>The limits the provider's rate-limit layer enforces.</returns>
+    public RateLimitOptions GetProviderRateLimit(ImageProviderOptions provider, RetryOptions retry) => new()
     {
         RequestsPerMinute = provider.RateLimit.RequestsPerMinute,
         Burst = provider.RateLimit.Burst,
         MinInterval = provider.RateLimit.MinInterval,
         MaxConcurrency = provider.RateLimit.MaxConcurrency,
         QueueLimit = provider.RateLimit.QueueLimit,
-        MaxWait = provider.RateLimit.MaxWait ?? _options.RateLimit.MaxWait,
+        MaxWait = GetMaxWait(provider, retry),
     };
 
-    /// <summary>Gets a provider's key-rotation options.</summary>
-    public static KeyRotationOptions GetKeyRotation(ImageProviderOptions provider) => new()
+    /// <summary>
+    /// Gets a provider's key-rotation options. The wait for a resting key is <c>MaxKeyWait</c>, else the same
+    /// <c>MaxWait</c> as the rate limits (see <see cref="GetProviderRateLimit"/>), capped the same way.
+    /// </summary>
+    /// <param name="provider">The provider's options.</param>
+    /// <param name="retry">The provider's effective retry options.</param>
+    /// <returns>The options of the provider's key layer.</returns>
+    public KeyRotationOptions GetKeyRotation(ImageProviderOptions provider, RetryOptions retry) => new()
     {
         Strategy = provider.KeyRotation,
         KeyCooldown = provider.KeyCooldown,
         QuotaCooldown = provider.QuotaCooldown,
-        MaxWait = provider.MaxKeyWait,
+        MaxWait = provider.MaxKeyWait is { } keyWait ? Min(keyWait, WaitCap(retry)) : GetMaxWait(provider, retry),
     };
+
+    /// <summary>The one wait limit of a provider: its <c>RateLimit:MaxWait</c>, else the app-wide one, within the attempt timeout.</summary>
+    private TimeSpan GetMaxWait(ImageProviderOptions provider, RetryOptions retry)
+    {
+        TimeSpan? configured = provider.RateLimit.MaxWait ?? _options.RateLimit.MaxWait;
+        return configured is { } wait ? Min(wait, WaitCap(retry)) : WaitCap(retry);
+    }
+
+    /// <summary>The wait cap: a share of the attempt timeout, or of the total timeout when that is shorter (it then ends the attempt first).</summary>
+    private static TimeSpan WaitCap(RetryOptions retry) => Min(retry.AttemptTimeout, retry.TotalTimeout) * AttemptTimeoutWaitShare;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// Gets the model names of a provider that are priced as another model: an Azure OpenAI deployment is priced as
+    /// the model it runs, <c>DefaultModel</c>. A deployment named after its model needs no entry; one that is neither
+    /// has no price (the cost layer warns when a budget is set).
+    /// </summary>
+    /// <param name="provider">The provider's options.</param>
+    /// <returns>The names, or <see langword="null"/> when there are none.</returns>
+    public static IReadOnlyDictionary<string, string>? GetPricedAs(ImageProviderOptions provider)
+    {
+        if (!string.Equals(provider.Type, ImageProviderTypes.AzureOpenAI, StringComparison.OrdinalIgnoreCase)
+            || string.IsNullOrWhiteSpace(provider.Deployment) || string.IsNullOrWhiteSpace(provider.DefaultModel))
+        {
+            return null;
+        }
+
+        string deployment = provider.Deployment.Trim();
+        string model = provider.DefaultModel.Trim();
+        return string.Equals(deployment, model, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [deployment] = model };
+    }
 
     /// <summary>Creates one client per configured key (none for a provider without keys); keys stay inside the clients.</summary>
     public static IReadOnlyList<ApiKeyClient> CreateKeyClients(string name, ImageProviderOptions options, IImageProviderFactory factory, IServiceProvider services)

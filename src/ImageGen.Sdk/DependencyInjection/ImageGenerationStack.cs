@@ -76,7 +76,7 @@ internal sealed class ImageGenerationStack
         // The cache sits above everything that costs something: a hit spends no user quota, permit, retry or key quota.
         return stack
             .UseCaching(catalog: Catalog)
-            .UseUserQuotas(_options.UserQuotas)
+            .UseUserQuotas(_options.UserQuotas, catalog: Catalog)
             .Build(_services);
     }
 
@@ -99,9 +99,9 @@ internal sealed class ImageGenerationStack
             .UseRetry(retry, name)
             .UseCircuitBreaker(circuitBreaker, name)
             .UseAttemptTimeout(retry.AttemptTimeout, name)
-            .UseCostTracking(descriptor, _limits.Prices, _limits.Budget)
-            .UseRateLimiting(name, _limits.GetProviderRateLimit(options), _limits.GlobalLimiter)
-            .UseKeyRotation(name, keyClients, ImageGenerationLimits.GetKeyRotation(options))
+            .UseCostTracking(descriptor, _limits.Prices.With(options.Pricing), _limits.Budget, pricedAs: ImageGenerationLimits.GetPricedAs(options))
+            .UseRateLimiting(name, _limits.GetProviderRateLimit(options, retry), _limits.GlobalLimiter)
+            .UseKeyRotation(name, keyClients, _limits.GetKeyRotation(options, retry))
             .Build(_services);
     }
 

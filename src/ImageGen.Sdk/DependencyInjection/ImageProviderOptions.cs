@@ -71,9 +71,21 @@ public sealed class ImageProviderOptions
     /// <value>1 hour.</value>
     public TimeSpan QuotaCooldown { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Gets or sets the longest a call waits for a resting key when every key rests, before failing with <see cref="ImageGenerationErrorKind.Unavailable"/>.</summary>
-    /// <value>10 seconds.</value>
-    public TimeSpan MaxKeyWait { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Gets or sets the longest a call waits for a resting key when every key rests, before failing with
+    /// <see cref="ImageGenerationErrorKind.Unavailable"/>. Like every wait inside an attempt it is capped at 90% of
+    /// the attempt timeout.
+    /// </summary>
+    /// <value><see langword="null"/>: the same limit as <see cref="RateLimitOptions.MaxWait"/> (this provider's, else
+    /// the app-wide one, else 90% of <c>Retry:AttemptTimeout</c>), so one <c>MaxWait</c> bounds every wait.</value>
+    public TimeSpan? MaxKeyWait { get; set; }
+
+    /// <summary>
+    /// Gets or sets this provider's own prices (<c>Providers:{name}:Pricing</c>), applied on top of the shipped table and
+    /// <c>ImageGeneration:Pricing</c>: for example an Azure agreement that differs from OpenAI's list prices.
+    /// </summary>
+    /// <value><see langword="null"/>: the app-wide prices apply.</value>
+    public PricingOptions? Pricing { get; set; }
 
     /// <summary>Gets every distinct configured key: <see cref="ApiKey"/> first, then <see cref="ApiKeys"/>.</summary>
     /// <returns>The keys, blank entries skipped.</returns>

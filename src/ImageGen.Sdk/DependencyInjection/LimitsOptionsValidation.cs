@@ -14,6 +14,7 @@ internal static class LimitsOptionsValidation
         {
             string path = $"{Root}:Providers:{name}";
             provider.RateLimit.Validate($"{path}:RateLimit", errors);
+            provider.Pricing?.Validate($"{path}:Pricing", errors);
             int keys = provider.GetAllApiKeys().Count;
             if (!Enum.IsDefined(provider.KeyRotation))
             {

@@ -15,7 +15,8 @@ namespace ImageGen.Sdk.Keys;
 /// When every key rests, the call waits for the soonest one if that is within <see cref="KeyRotationOptions.MaxWait"/>,
 /// else fails with <see cref="ImageGenerationErrorKind.Unavailable"/> and <c>RetryAfter</c> = the soonest return;
 /// when every key is retired it fails at once with <see cref="ImageGenerationErrorKind.Authentication"/>. With one key
-/// the layer only counts: failures pass through unchanged, so the retry layer above handles them as usual.
+/// failures pass through unchanged, so the retry layer above handles them as usual; only a rejected key (401) is
+/// still retired, so later calls fail at once instead of sending a known-bad key again.
 /// </para>
 /// <para>
 /// Failures that are not about the key (bad request, content filter, server error, time-out) pass through without
@@ -100,7 +101,12 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
     public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _keys.Length == 1 ? SendAsync(0, request, cancellationToken) : RotateAsync(request, cancellationToken);
+        if (_keys.Length > 1)
+        {
+            return RotateAsync(request, cancellationToken);
+        }
+
+        return _counters[0].IsRetired ? Task.FromException<ImageGenerationResult>(AllKeysRetired(null)) : SendAsync(request, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -186,19 +192,25 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
         }
     }
 
-    private async Task<ImageGenerationResult> SendAsync(int index, ImageGenerationRequest request, CancellationToken cancellationToken)
+    /// <summary>The one-key path: the failure reaches the retry layer unchanged, but a rejected key is retired first.</summary>
+    private async Task<ImageGenerationResult> SendAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
     {
-        ApiKeyCounters counters = _counters[index];
+        ApiKeyCounters counters = _counters[0];
         counters.Started();
         try
         {
-            ImageGenerationResult result = await _keys[index].Generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+            ImageGenerationResult result = await _keys[0].Generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
             counters.Succeeded();
             return result;
         }
         catch (ImageGenerationException ex)
         {
             counters.Failed(ex.Kind);
+            if (Classify(ex) == KeyFailure.Rejected)
+            {
+                await RetireAsync(0, ex).ConfigureAwait(false);
+            }
+
             throw;
         }
         catch
@@ -362,12 +374,7 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
         switch (Classify(failure))
         {
             case KeyFailure.Rejected:
-                if (_counters[index].Retire())
-                {
-                    LogRetired(_logger, fingerprint, _provider, failure.StatusCode);
-                }
-
-                await _store.SetAsync(_provider, fingerprint, new ApiKeyStatus(ApiKeyState.Retired), cancellationToken).ConfigureAwait(false);
+                await RetireAsync(index, failure).ConfigureAwait(false);
                 break;
             case KeyFailure.OutOfQuota:
                 DateTimeOffset until = now + _options.QuotaCooldown;
@@ -383,6 +390,22 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
                 LogCooling(_logger, fingerprint, _provider, restMs);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Retires a rejected key: this process never uses it again (kept in its counters, so a shared store that forgets
+    /// cannot revive it), the store learns it for other instances, and the first retirement is logged at Error.
+    /// </summary>
+    /// <remarks>The caller's token is ignored: the key is bad whether or not the caller still waits.</remarks>
+    private async Task RetireAsync(int index, ImageGenerationException failure)
+    {
+        string fingerprint = _keys[index].Fingerprint;
+        if (_counters[index].Retire())
+        {
+            LogRetired(_logger, fingerprint, _provider, failure.StatusCode);
+        }
+
+        await _store.SetAsync(_provider, fingerprint, new ApiKeyStatus(ApiKeyState.Retired), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -435,14 +458,7 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
 
         if (soonest is null)
         {
-            throw new ImageGenerationException(
-                ImageGenerationErrorKind.Authentication,
-                $"Every API key of provider '{_provider}' was rejected by the provider and is retired; configure a valid key.",
-                lastKeyFailure)
-            {
-                Provider = _provider,
-                StatusCode = lastKeyFailure?.StatusCode,
-            };
+            throw AllKeysRetired(lastKeyFailure);
         }
 
         TimeSpan wait = soonest.Value - now;
@@ -473,6 +489,19 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
 
         return wait;
     }
+
+    /// <summary>The failure of a call made when every key is retired; <paramref name="lastKeyFailure"/> is the rejection this call saw, if any.</summary>
+    private ImageGenerationException AllKeysRetired(ImageGenerationException? lastKeyFailure)
+        => new(
+            ImageGenerationErrorKind.Authentication,
+            _keys.Length == 1
+                ? $"The API key {_keys[0].Fingerprint} of provider '{_provider}' was rejected by the provider and is retired; configure a valid key. The call was not sent."
+                : $"Every API key of provider '{_provider}' was rejected by the provider and is retired; configure a valid key.",
+            lastKeyFailure)
+        {
+            Provider = _provider,
+            StatusCode = lastKeyFailure?.StatusCode,
+        };
 
     private enum KeyFailure
     {

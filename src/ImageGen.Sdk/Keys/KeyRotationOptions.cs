@@ -19,6 +19,8 @@ public sealed class KeyRotationOptions
     /// Gets or sets the longest a call waits, in total, for a resting key to come back when every key rests; past it
     /// the call fails with <see cref="ImageGenerationErrorKind.Unavailable"/>.
     /// </summary>
-    /// <value>10 seconds, so a short 429 burst delays calls instead of failing them.</value>
+    /// <value>10 seconds, so a short 429 burst delays calls instead of failing them. <c>AddImageGeneration()</c> sets it
+    /// from <c>Providers:{name}:MaxKeyWait</c>, else from the provider's rate-limit <c>MaxWait</c> (see
+    /// <see cref="RateLimitOptions.MaxWait"/>), capped at 90% of the attempt timeout.</value>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -15,6 +15,7 @@ public static class CostTrackingImageGeneratorBuilderExtensions
     /// <param name="prices">The price table; <see cref="ImagePriceTable.Default"/> when <see langword="null"/>.</param>
     /// <param name="budget">The budgets; none when <see langword="null"/>.</param>
     /// <param name="spendStore">Where spending lives (share one between pipelines so they spend from one budget); taken from the services, else private in-memory, when <see langword="null"/>.</param>
+    /// <param name="pricedAs">Model names (for example Azure deployments) priced as another model; none when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="provider"/> is <see langword="null"/>.</exception>
     public static ImageGeneratorBuilder UseCostTracking(
@@ -22,7 +23,8 @@ public static class CostTrackingImageGeneratorBuilderExtensions
         ImageProviderDescriptor provider,
         ImagePriceTable? prices = null,
         BudgetOptions? budget = null,
-        IBudgetSpendStore? spendStore = null)
+        IBudgetSpendStore? spendStore = null,
+        IReadOnlyDictionary<string, string>? pricedAs = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(provider);
@@ -33,6 +35,7 @@ public static class CostTrackingImageGeneratorBuilderExtensions
             budget,
             spendStore ?? (IBudgetSpendStore?)services.GetService(typeof(IBudgetSpendStore)),
             (TimeProvider?)services.GetService(typeof(TimeProvider)),
-            ((ILoggerFactory?)services.GetService(typeof(ILoggerFactory)))?.CreateLogger<CostTrackingImageGenerator>()));
+            ((ILoggerFactory?)services.GetService(typeof(ILoggerFactory)))?.CreateLogger<CostTrackingImageGenerator>(),
+            pricedAs));
     }
 }

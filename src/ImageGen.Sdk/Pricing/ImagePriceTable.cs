@@ -5,14 +5,23 @@ namespace ImageGen.Sdk;
 /// <see cref="ImageGenerationResult.EstimatedCostUsd"/> and to check budgets.
 /// </summary>
 /// <remarks>
-/// The shipped prices are OpenAI's published list prices as of <see cref="DefaultPricesAsOf"/>; Azure OpenAI uses
-/// the same model names and is priced the same (your agreement may differ: override in <c>ImageGeneration:Pricing</c>).
-/// The <c>Local</c> provider costs nothing. Models not in the table have no estimate.
+/// <para>
+/// The shipped prices are OpenAI's list prices, each dated: dall-e-2, dall-e-3, gpt-image-1 and gpt-image-1-mini as
+/// of 2025-10, gpt-image-1.5 as of 2025-12, gpt-image-2 as of 2026-05 (<see cref="DefaultPricesAsOf"/> is the newest).
+/// gpt-image-2 is billed only by tokens; its per-image prices are estimates (OpenAI's launch figures for 1024x1024,
+/// applied to the other listed sizes too so a budget errs high), used only before the call: the cost after it comes
+/// from the returned token usage. Your agreement may differ: override in <c>ImageGeneration:Pricing</c>.
+/// </para>
+/// <para>
+/// Azure OpenAI is priced by the model a deployment runs (the deployment's name when it is a model id, else the
+/// provider's <c>DefaultModel</c>). The <c>Local</c> provider costs nothing. Models and sizes not in the table have no
+/// estimate, so budgets cannot guard them.
+/// </para>
 /// </remarks>
 public sealed class ImagePriceTable
 {
-    /// <summary>The month the shipped prices were taken from the providers' price pages.</summary>
-    public const string DefaultPricesAsOf = "2025-10";
+    /// <summary>The month of the newest shipped price (each model's date is in the remarks and the README).</summary>
+    public const string DefaultPricesAsOf = "2026-05";
 
     private const string AutoQuality = "auto";
     private readonly Dictionary<string, ModelPriceOptions> _models;
@@ -25,14 +34,24 @@ public sealed class ImagePriceTable
     /// <summary>Creates the shipped table with <paramref name="overrides"/> applied on top.</summary>
     /// <param name="overrides">Prices that replace or add to the shipped ones; the shipped table when <see langword="null"/>.</param>
     /// <returns>The table.</returns>
-    public static ImagePriceTable Create(PricingOptions? overrides)
+    public static ImagePriceTable Create(PricingOptions? overrides) => Default.With(overrides);
+
+    /// <summary>Creates a copy of this table with <paramref name="overrides"/> applied on top (for example one provider's own prices).</summary>
+    /// <param name="overrides">Prices that replace or add to this table's; this table when <see langword="null"/> or empty.</param>
+    /// <returns>The table.</returns>
+    public ImagePriceTable With(PricingOptions? overrides)
     {
         if (overrides is null || overrides.Models.Count == 0)
         {
-            return Default;
+            return this;
         }
 
-        Dictionary<string, ModelPriceOptions> models = CreateDefaults();
+        Dictionary<string, ModelPriceOptions> models = new(StringComparer.OrdinalIgnoreCase);
+        foreach ((string model, ModelPriceOptions prices) in _models)
+        {
+            models[model] = Copy(prices);
+        }
+
         foreach ((string model, ModelPriceOptions prices) in overrides.Models)
         {
             if (!models.TryGetValue(model, out ModelPriceOptions? merged))
@@ -53,6 +72,11 @@ public sealed class ImagePriceTable
 
         return new ImagePriceTable(models);
     }
+
+    /// <summary>Gets whether the table has any price for <paramref name="model"/>.</summary>
+    /// <param name="model">The model.</param>
+    /// <returns><see langword="true"/> when the model has an entry.</returns>
+    public bool Contains(string model) => model is not null && _models.ContainsKey(model);
 
     /// <summary>Gets the price of one image, or <see langword="null"/> when the table does not know it.</summary>
     /// <param name="model">The model.</param>
@@ -121,9 +145,26 @@ public sealed class ImagePriceTable
         return cost / 1_000_000m;
     }
 
+    private static ModelPriceOptions Copy(ModelPriceOptions source)
+    {
+        ModelPriceOptions copy = new()
+        {
+            DefaultQuality = source.DefaultQuality,
+            InputTextPerMillionTokens = source.InputTextPerMillionTokens,
+            InputImagePerMillionTokens = source.InputImagePerMillionTokens,
+            OutputPerMillionTokens = source.OutputPerMillionTokens,
+        };
+        foreach ((string key, decimal price) in source.PerImage)
+        {
+            copy.PerImage[key] = price;
+        }
+
+        return copy;
+    }
+
     private static Dictionary<string, ModelPriceOptions> CreateDefaults()
     {
-        // OpenAI list prices, October 2025 (platform.openai.com/docs/pricing, image generation).
+        // OpenAI list prices (platform.openai.com/docs/pricing, image generation): October 2025 unless noted.
         return new Dictionary<string, ModelPriceOptions>(StringComparer.OrdinalIgnoreCase)
         {
             ["dall-e-2"] = Model(null, ("256x256", 0.016m), ("512x512", 0.018m), ("1024x1024", 0.020m)),
@@ -145,6 +186,24 @@ public sealed class ImagePriceTable
                     ("medium-1024x1024", 0.011m), ("medium-1024x1536", 0.015m), ("medium-1536x1024", 0.015m),
                     ("high-1024x1024", 0.036m), ("high-1024x1536", 0.052m), ("high-1536x1024", 0.052m)),
                 text: 2.00m, image: 2.50m, output: 8.00m),
+
+            // December 2025.
+            ["gpt-image-1.5"] = Tokens(
+                Model(
+                    null,
+                    ("low-1024x1024", 0.009m), ("low-1024x1536", 0.013m), ("low-1536x1024", 0.013m),
+                    ("medium-1024x1024", 0.034m), ("medium-1024x1536", 0.05m), ("medium-1536x1024", 0.05m),
+                    ("high-1024x1024", 0.133m), ("high-1024x1536", 0.2m), ("high-1536x1024", 0.2m)),
+                text: 5.00m, image: 8.00m, output: 32.00m),
+
+            // May 2026. Token prices are OpenAI's; the per-image prices are estimates (see the remarks on the class).
+            ["gpt-image-2"] = Tokens(
+                Model(
+                    null,
+                    ("low-1024x1024", 0.006m), ("low-1024x1536", 0.006m), ("low-1536x1024", 0.006m),
+                    ("medium-1024x1024", 0.053m), ("medium-1024x1536", 0.053m), ("medium-1536x1024", 0.053m),
+                    ("high-1024x1024", 0.211m), ("high-1024x1536", 0.211m), ("high-1536x1024", 0.211m)),
+                text: 5.00m, image: 8.00m, output: 30.00m),
         };
 
         static ModelPriceOptions Model(string? defaultQuality, params (string Key, decimal Price)[] perImage)

@@ -35,8 +35,15 @@ public sealed class RateLimitOptions
     /// <value><see langword="null"/>: an unbounded queue.</value>
     public int? QueueLimit { get; set; }
 
-    /// <summary>Gets or sets the longest a call waits for a permit (or for a provider back-off to pass) before failing with <see cref="ImageGenerationErrorKind.RateLimited"/>.</summary>
-    /// <value><see langword="null"/>: wait as long as needed (the caller's cancellation token and the attempt timeout still apply).</value>
+    /// <summary>
+    /// Gets or sets the longest a call waits for a permit (or for a provider back-off to pass) before failing with
+    /// <see cref="ImageGenerationErrorKind.RateLimited"/>. In the stack <c>AddImageGeneration()</c> builds it also
+    /// bounds the wait for a resting API key (unless <c>MaxKeyWait</c> is set), and it is capped at 90% of the
+    /// provider's <c>Retry:AttemptTimeout</c>: the waits happen inside the attempt, and a wait that ran into its
+    /// timeout would end as a <see cref="ImageGenerationErrorKind.Timeout"/> counted against the provider.
+    /// </summary>
+    /// <value><see langword="null"/>: in <c>AddImageGeneration()</c>, the app-wide <c>MaxWait</c>, else 90% of the attempt
+    /// timeout; in a hand-composed <c>UseRateLimiting</c>, no maximum (the caller's token and any timeout above still apply).</value>
     public TimeSpan? MaxWait { get; set; }
 
     /// <summary>Gets a value indicating whether any limit is set.</summary>

@@ -9,14 +9,22 @@ namespace ImageGen.Sdk.RateLimiting;
 /// and images per UTC day, per tier chosen by an <see cref="IUserTierResolver"/>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// It sits above the provider pipelines and below the cache, so a cache hit never spends quota. A size over the
 /// tier's maximum is the caller's mistake (<see cref="ArgumentException"/>); a daily limit or concurrency refusal
 /// is <see cref="ImageGenerationErrorKind.RateLimited"/> (the daily one with <c>RetryAfter</c> until midnight UTC).
 /// A failed call gives its images back. Concurrency is counted per process.
+/// </para>
+/// <para>
+/// A request without a <see cref="ImageGenerationRequest.Size"/> is checked at the size the model will use: its
+/// default size from the <see cref="IImageProviderCatalog"/>, or, for a model that picks the size itself (GPT image
+/// models, <c>auto</c>), the largest size it lists. A model the catalog does not describe cannot be checked.
+/// </para>
 /// </remarks>
 public sealed partial class UserQuotaImageGenerator : DelegatingImageGenerator
 {
     private readonly UserQuotaOptions _options;
+    private readonly IImageProviderCatalog? _catalog;
     private readonly IUserTierResolver? _tierResolver;
     private readonly IUserQuotaStore _store;
     private readonly TimeProvider _timeProvider;
@@ -30,6 +38,7 @@ public sealed partial class UserQuotaImageGenerator : DelegatingImageGenerator
     /// <param name="store">Where daily counts live; a private in-memory store when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for UTC days; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="catalog">Where a request without a size finds its model's default size; such requests are not size-checked when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     public UserQuotaImageGenerator(
         IImageGenerator innerGenerator,
@@ -37,11 +46,13 @@ public sealed partial class UserQuotaImageGenerator : DelegatingImageGenerator
         IUserTierResolver? tierResolver = null,
         IUserQuotaStore? store = null,
         TimeProvider? timeProvider = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        IImageProviderCatalog? catalog = null)
         : base(innerGenerator)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _catalog = catalog;
         _tierResolver = tierResolver;
         _store = store ?? new InMemoryUserQuotaStore();
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -68,10 +79,12 @@ public sealed partial class UserQuotaImageGenerator : DelegatingImageGenerator
         }
 
         long? maxPixels = tier?.MaxPixels ?? _options.MaxPixels;
-        if (maxPixels is { } max && request.Size is { } size && size.Pixels > max)
+        string? model = null;
+        if (maxPixels is { } max && (request.Size ?? SizeUsedFor(request, out model)) is { } size && size.Pixels > max)
         {
+            string which = request.Size is null ? $"No Size was given, so model '{model}' would use {size}" : $"Size {size}";
             throw new ArgumentException(
-                $"Size {size} ({size.Pixels} pixels) is larger than the {max}-pixel maximum of this user's quota{(tierName is null ? string.Empty : $" (tier '{tierName}')")}.",
+                $"{which} ({size.Pixels} pixels), larger than the {max}-pixel maximum of this user's quota{(tierName is null ? string.Empty : $" (tier '{tierName}')")}.{(request.Size is null ? " Ask for a smaller Size." : string.Empty)}",
                 nameof(request));
         }
 
@@ -110,6 +123,15 @@ public sealed partial class UserQuotaImageGenerator : DelegatingImageGenerator
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>The size a request without one will get: the model's default, else the largest it lists (it picks), else unknown.</summary>
+    private ImageSize? SizeUsedFor(ImageGenerationRequest request, out string? modelName)
+    {
+        ImageProviderDescriptor? provider = _catalog?.Find(request.Provider ?? _catalog.DefaultProvider);
+        ImageModelCapabilities? model = provider?.GetModel(request.Model);
+        modelName = model?.Model;
+        return Pricing.ImageSizeUsed.ByDefault(model);
     }
 
     private RateLimitLease? AcquireSlot(string user, int? maxConcurrency)

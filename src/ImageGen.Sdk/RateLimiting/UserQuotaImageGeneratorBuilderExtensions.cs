@@ -11,9 +11,10 @@ public static class UserQuotaImageGeneratorBuilderExtensions
     /// <param name="options">The quotas.</param>
     /// <param name="tierResolver">Chooses each user's tier; taken from the services when <see langword="null"/>.</param>
     /// <param name="store">Where daily counts live; taken from the services, else private in-memory, when <see langword="null"/>.</param>
+    /// <param name="catalog">Gives a request without a size its model's default size for the <c>MaxPixels</c> check; taken from the services when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
-    public static ImageGeneratorBuilder UseUserQuotas(this ImageGeneratorBuilder builder, UserQuotaOptions options, IUserTierResolver? tierResolver = null, IUserQuotaStore? store = null)
+    public static ImageGeneratorBuilder UseUserQuotas(this ImageGeneratorBuilder builder, UserQuotaOptions options, IUserTierResolver? tierResolver = null, IUserQuotaStore? store = null, IImageProviderCatalog? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
@@ -24,7 +25,8 @@ public static class UserQuotaImageGeneratorBuilderExtensions
                 tierResolver ?? (IUserTierResolver?)services.GetService(typeof(IUserTierResolver)),
                 store ?? (IUserQuotaStore?)services.GetService(typeof(IUserQuotaStore)),
                 (TimeProvider?)services.GetService(typeof(TimeProvider)),
-                ((ILoggerFactory?)services.GetService(typeof(ILoggerFactory)))?.CreateLogger<UserQuotaImageGenerator>())
+                ((ILoggerFactory?)services.GetService(typeof(ILoggerFactory)))?.CreateLogger<UserQuotaImageGenerator>(),
+                catalog ?? (IImageProviderCatalog?)services.GetService(typeof(IImageProviderCatalog)))
             : inner);
     }
 }

@@ -85,6 +85,22 @@ public sealed class KeyRotatingImageGeneratorTests
     }
 
     [Test]
+    public async Task A_429_without_a_retry_delay_cools_the_key_for_KeyCooldown()
+    {
+        FakeImageGenerator[] fakes = Fakes(2);
+        fakes[0].ThenFail(ImageGenerationErrorKind.RateLimited, status: 429);
+        KeyRotatingImageGenerator generator = Build(fakes, KeyRotationStrategy.Failover);
+
+        await generator.GenerateAsync(Request);
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        await generator.GenerateAsync(Request);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await generator.GenerateAsync(Request);
+
+        Assert.That(fakes.Select(f => f.CallCount), Is.EqualTo(new[] { 2, 2 }), "key A rests the default 60 s, then is the primary again");
+    }
+
+    [Test]
     public async Task Failover_uses_the_primary_then_backups_in_order_and_returns_to_the_primary()
     {
         FakeImageGenerator[] fakes = Fakes(3);

@@ -31,6 +31,24 @@ public sealed class ImagePriceTableTests
         new object?[] { "gpt-image-1-mini", "1024x1024", "high", 0.036m },
         new object?[] { "gpt-image-1-mini", "1024x1536", "high", 0.052m },
         new object?[] { "gpt-image-1-mini", "1536x1024", "high", 0.052m },
+        new object?[] { "gpt-image-1.5", "1024x1024", "low", 0.009m },
+        new object?[] { "gpt-image-1.5", "1024x1536", "low", 0.013m },
+        new object?[] { "gpt-image-1.5", "1536x1024", "low", 0.013m },
+        new object?[] { "gpt-image-1.5", "1024x1024", "medium", 0.034m },
+        new object?[] { "gpt-image-1.5", "1024x1536", "medium", 0.05m },
+        new object?[] { "gpt-image-1.5", "1536x1024", "medium", 0.05m },
+        new object?[] { "gpt-image-1.5", "1024x1024", "high", 0.133m },
+        new object?[] { "gpt-image-1.5", "1024x1536", "high", 0.2m },
+        new object?[] { "gpt-image-1.5", "1536x1024", "high", 0.2m },
+        new object?[] { "gpt-image-2", "1024x1024", "low", 0.006m },
+        new object?[] { "gpt-image-2", "1024x1536", "low", 0.006m },
+        new object?[] { "gpt-image-2", "1536x1024", "low", 0.006m },
+        new object?[] { "gpt-image-2", "1024x1024", "medium", 0.053m },
+        new object?[] { "gpt-image-2", "1024x1536", "medium", 0.053m },
+        new object?[] { "gpt-image-2", "1536x1024", "medium", 0.053m },
+        new object?[] { "gpt-image-2", "1024x1024", "high", 0.211m },
+        new object?[] { "gpt-image-2", "1024x1536", "high", 0.211m },
+        new object?[] { "gpt-image-2", "1536x1024", "high", 0.211m },
     ];
 
     [TestCaseSource(nameof(DefaultEntries))]
@@ -43,6 +61,8 @@ public sealed class ImagePriceTableTests
 
     [TestCase("gpt-image-1", 5.00, 10.00, 40.00)]
     [TestCase("gpt-image-1-mini", 2.00, 2.50, 8.00)]
+    [TestCase("gpt-image-1.5", 5.00, 8.00, 32.00)]
+    [TestCase("gpt-image-2", 5.00, 8.00, 30.00)]
     public void Token_prices_are_per_million_tokens(string model, decimal text, decimal image, decimal output)
     {
         ImageUsage usage = new() { InputTokens = 3_000_000, InputTextTokens = 1_000_000, InputImageTokens = 2_000_000, OutputTokens = 1_000_000 };
@@ -50,6 +70,24 @@ public sealed class ImagePriceTableTests
         decimal? cost = ImagePriceTable.Default.GetCostFromUsage(model, usage);
 
         Assert.That(cost, Is.EqualTo(text + (2 * image) + output));
+    }
+
+    [Test]
+    public void Every_shipped_model_has_a_price_for_every_listed_size_and_quality()
+    {
+        string[] gptImage = ["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2"];
+        foreach (string model in gptImage)
+        {
+            foreach (string size in (string[])["1024x1024", "1024x1536", "1536x1024"])
+            {
+                foreach (string quality in (string[])["low", "medium", "high", "auto"])
+                {
+                    Assert.That(ImagePriceTable.Default.GetImagePrice(model, ImageSize.Parse(size), new ImageQuality(quality)), Is.GreaterThan(0m), $"{model} {quality} {size}");
+                }
+            }
+
+            Assert.That(ImagePriceTable.Default.GetCostFromUsage(model, new ImageUsage { OutputTokens = 1000 }), Is.GreaterThan(0m), model);
+        }
     }
 
     [Test]

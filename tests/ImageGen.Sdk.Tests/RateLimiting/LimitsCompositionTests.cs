@@ -63,6 +63,7 @@ public sealed class LimitsCompositionTests
             ["ImageGeneration:Providers:openai:KeyWeights:2"] = "1",
             ["ImageGeneration:UserQuotas:Tiers:free:MaxPixels"] = "0",
             ["ImageGeneration:Budget:MonthlyUsd"] = "-1",
+            ["ImageGeneration:Providers:openai:Pricing:Models:dall-e-3:OutputPerMillionTokens"] = "-2",
         });
 
         OptionsValidationException ex = Assert.Throws<OptionsValidationException>(() => _ = services.GetRequiredService<IOptions<ImageGenerationOptions>>().Value)!;
@@ -73,6 +74,7 @@ public sealed class LimitsCompositionTests
         Assert.That(ex.Failures, Has.Some.StartsWith("ImageGeneration:Providers:openai:KeyWeights has 3 entries"));
         Assert.That(ex.Failures, Has.Member("ImageGeneration:UserQuotas:Tiers:free:MaxPixels must be positive."));
         Assert.That(ex.Failures, Has.Member("ImageGeneration:Budget:MonthlyUsd must be positive."));
+        Assert.That(ex.Failures, Has.Member("ImageGeneration:Providers:openai:Pricing:Models:dall-e-3: token prices must not be negative."));
     }
 
     [Test]
