@@ -16,6 +16,7 @@ public sealed class ImageCache : IImageCache
     // may refuse one user and not another. The stored key stays user-independent.
     private readonly ConcurrentDictionary<(ImageCacheKey Key, string? User), Flight> _flights = new();
     private readonly ILogger _logger;
+    private readonly ImageCacheKeyMemo _keyMemo = new();
     private IImageProviderCatalog? _catalog;
     private IImageGenerator? _attachedGenerator;
     private long _hits;
@@ -185,11 +186,11 @@ public sealed class ImageCache : IImageCache
         if (catalog is not null)
         {
             (provider, string model) = catalog.ResolveRoute(request);
-            return ImageCacheKeyBuilder.Compute(request, provider, model, Options.KeyPrefix);
+            return ImageCacheKeyBuilder.Compute(request, provider, model, Options.KeyPrefix, _keyMemo);
         }
 
         provider = request.Provider ?? string.Empty;
-        return ImageCacheKeyBuilder.Compute(request, provider, request.Model ?? string.Empty, Options.KeyPrefix);
+        return ImageCacheKeyBuilder.Compute(request, provider, request.Model ?? string.Empty, Options.KeyPrefix, _keyMemo);
     }
 
     /// <summary>Reads an entry; a store failure is logged and reads as a miss.</summary>
@@ -211,7 +212,7 @@ public sealed class ImageCache : IImageCache
     internal ImageGenerationResult Hit(ImageCacheKey key, ImageCacheEntry entry, long startedTimestamp)
     {
         Interlocked.Increment(ref _hits);
-        AddSaved(entry.EstimatedCostUsd);
+        AddSavedMicroUsd(entry.CostMicroUsd);
         ImageCacheLog.Hit(_logger, key, entry.Provider, entry.Model);
         return new ImageGenerationResult(entry.Images, entry.Provider, entry.Model)
         {
@@ -246,7 +247,7 @@ public sealed class ImageCache : IImageCache
         catch (ImageGenerationException ex) when (stale is not null && IsStaleEligible(ex.Kind) && CanServeStale(stale, TimeProvider.GetUtcNow()))
         {
             Interlocked.Increment(ref _staleHits);
-            AddSaved(stale.EstimatedCostUsd);
+            AddSavedMicroUsd(stale.CostMicroUsd);
             TimeSpan age = TimeProvider.GetUtcNow() - stale.ExpiresAt;
             string provider = ex.Provider ?? stale.Provider;
             ImageCacheLog.ServedStale(_logger, key, age, provider, ex.Kind);
@@ -477,11 +478,13 @@ public sealed class ImageCache : IImageCache
         }
     }
 
-    private void AddSaved(decimal? cost)
+    private void AddSaved(decimal? cost) => AddSavedMicroUsd(ImageCacheEntry.ToMicroUsd(cost));
+
+    private void AddSavedMicroUsd(long microUsd)
     {
-        if (cost is decimal value and > 0)
+        if (microUsd > 0)
         {
-            Interlocked.Add(ref _savedMicroUsd, (long)(value * MicroDollars));
+            Interlocked.Add(ref _savedMicroUsd, microUsd);
         }
     }
 

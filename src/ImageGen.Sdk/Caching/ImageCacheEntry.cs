@@ -6,6 +6,8 @@ namespace ImageGen.Sdk.Caching;
 /// </summary>
 public sealed class ImageCacheEntry
 {
+    private readonly decimal? _estimatedCostUsd;
+
     /// <summary>Initializes a new entry.</summary>
     /// <param name="images">The images, with their bytes (never only a URL).</param>
     /// <param name="provider">The provider that produced them.</param>
@@ -39,7 +41,15 @@ public sealed class ImageCacheEntry
     public string Model { get; }
 
     /// <summary>Gets the estimated cost of the original call in US dollars: what each hit saves.</summary>
-    public decimal? EstimatedCostUsd { get; init; }
+    public decimal? EstimatedCostUsd
+    {
+        get => _estimatedCostUsd;
+        init
+        {
+            _estimatedCostUsd = value;
+            CostMicroUsd = ToMicroUsd(value);
+        }
+    }
 
     /// <summary>Gets when the entry was stored.</summary>
     public DateTimeOffset CreatedAt { get; init; }
@@ -52,6 +62,9 @@ public sealed class ImageCacheEntry
 
     /// <summary>Gets the total size of the image bytes.</summary>
     public long SizeBytes { get; }
+
+    /// <summary>Gets <see cref="EstimatedCostUsd"/> in whole micro-dollars (0 when unknown), converted once rather than on every hit.</summary>
+    internal long CostMicroUsd { get; private init; }
 
     /// <summary>Creates an entry from a provider result, keeping only the bytes of each image (never its URL).</summary>
     /// <param name="result">The result.</param>
@@ -84,6 +97,9 @@ public sealed class ImageCacheEntry
             RetainUntil = createdAt + ttl + retention,
         };
     }
+
+    /// <summary>Converts a cost to whole micro-dollars, the unit the cache's savings counter adds up.</summary>
+    internal static long ToMicroUsd(decimal? cost) => cost is decimal value and > 0 ? (long)(value * 1_000_000m) : 0;
 
     /// <summary>Tells whether the entry belongs to a provider and model (either <see langword="null"/> matches all; names ignore case).</summary>
     /// <param name="provider">The provider, or <see langword="null"/> for any.</param>

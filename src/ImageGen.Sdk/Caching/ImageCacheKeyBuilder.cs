@@ -8,7 +8,8 @@ namespace ImageGen.Sdk.Caching;
 
 /// <summary>
 /// Computes <see cref="ImageCacheKey"/>s. The canonical form is a tagged, length-prefixed binary record written into a
-/// stack or pooled buffer and hashed with SHA-256 in one call, so a key costs no allocation on the common path.
+/// stack or pooled buffer and hashed with SHA-256 through a reused per-thread <see cref="IncrementalHash"/>, so a key
+/// costs no allocation on the common path.
 /// </summary>
 /// <remarks>
 /// The form is identical across processes and machines (UTF-8, big-endian, invariant). Bump <see cref="Version"/>
@@ -19,12 +20,16 @@ public static class ImageCacheKeyBuilder
     /// <summary>The version of the canonical form.</summary>
     public const byte Version = 1;
 
-    private const int StackLimit = 1024;
+    private const int StackLimit = 2048;
+    private const byte Null = 0;
+    private const byte Present = 1;
+
+    // Every char for which char.IsWhiteSpace is true, except the plain space: one vectorised search finds them all.
+    private static readonly SearchValues<char> OtherWhiteSpace = SearchValues.Create(
+        "\t\n\v\f\r\u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000");
 
     [ThreadStatic]
     private static IncrementalHash? _hasher;
-    private const byte Null = 0;
-    private const byte Present = 1;
 
     /// <summary>Computes the key of a request routed to <paramref name="provider"/> and <paramref name="model"/>.</summary>
     /// <param name="request">The request.</param>
@@ -34,6 +39,10 @@ public static class ImageCacheKeyBuilder
     /// <returns>The key.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public static ImageCacheKey Compute(ImageGenerationRequest request, string provider, string model, string? keyPrefix = null)
+        => Compute(request, provider, model, keyPrefix, memo: null);
+
+    /// <summary>Computes a key, answering repeated canonical forms from <paramref name="memo"/> instead of hashing them again.</summary>
+    internal static ImageCacheKey Compute(ImageGenerationRequest request, string provider, string model, string? keyPrefix, ImageCacheKeyMemo? memo)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(provider);
@@ -47,7 +56,7 @@ public static class ImageCacheKeyBuilder
             + ((request.InputImages?.Count ?? 0) + 2) * (SHA256.HashSizeInBytes + 1);
 
         byte[]? rented = null;
-        Span<byte> buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        Span<byte> buffer = max <= StackLimit ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max));
         try
         {
             int n = 0;
@@ -117,14 +126,16 @@ public static class ImageCacheKeyBuilder
                 buffer[n++] = Null;
             }
 
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            IncrementalHash hasher = _hasher ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            ReadOnlySpan<byte> canonical = buffer[..n];
+            ulong fingerprint = 0;
+            if (memo is not null && memo.TryGet(canonical, out fingerprint, out ImageCacheKey remembered))
+            {
+                return remembered;
+            }
 
-            // A reused per-thread context skips creating and freeing a native digest context per key (about a third
-            // of the hashing time here); append and reset are back to back, so the context never keeps stale input.
-            hasher.AppendData(buffer[..n]);
-            hasher.GetHashAndReset(hash);
-            return new ImageCacheKey(hash);
+            ImageCacheKey key = Hash(canonical);
+            memo?.Add(canonical, fingerprint, key);
+            return key;
         }
         finally
         {
@@ -133,6 +144,19 @@ public static class ImageCacheKeyBuilder
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    private static ImageCacheKey Hash(ReadOnlySpan<byte> canonical)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        IncrementalHash hasher = _hasher ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        // A reused per-thread context skips creating and freeing a native digest context per key (SHA256.HashData
+        // does both on every call and measured slower); append and reset are back to back, so the context never
+        // keeps stale input.
+        hasher.AppendData(canonical);
+        hasher.GetHashAndReset(hash);
+        return new ImageCacheKey(hash);
     }
 
     private static int MaxString(string? value) => 5 + (value is null ? 0 : Encoding.UTF8.GetMaxByteCount(value.Length));
@@ -224,35 +248,8 @@ public static class ImageCacheKeyBuilder
             return true;
         }
 
-        if (char.IsWhiteSpace(chars[0]) || char.IsWhiteSpace(chars[^1]))
-        {
-            return false;
-        }
-
-        bool previousSpace = false;
-        foreach (char c in chars)
-        {
-            if (c == ' ')
-            {
-                if (previousSpace)
-                {
-                    return false;
-                }
-
-                previousSpace = true;
-            }
-            else
-            {
-                if (c <= '\u00A0' ? c is (>= '\t' and <= '\r') or '\u0085' or '\u00A0' : char.IsWhiteSpace(c))
-                {
-                    return false;
-                }
-
-                previousSpace = false;
-            }
-        }
-
-        return true;
+        // Vectorised: the common prompt is checked in a few wide compares rather than char by char.
+        return chars[0] != ' ' && chars[^1] != ' ' && !chars.ContainsAny(OtherWhiteSpace) && !chars.Contains("  ", StringComparison.Ordinal);
     }
 
     /// <summary>Hashes provider options sorted by name (rare, so allocating here is fine).</summary>

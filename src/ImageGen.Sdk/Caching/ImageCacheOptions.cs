@@ -26,7 +26,11 @@ public sealed class ImageCacheOptions
     public long? MaxSizeBytes { get; set; }
 
     /// <summary>Gets or sets the directory of the file-system backend.</summary>
-    /// <value><see langword="null"/>: the user's cache folder (<c>$XDG_CACHE_HOME/imagegen</c>, <c>~/.cache/imagegen</c>, or <c>%LOCALAPPDATA%\imagegen\cache</c>).</value>
+    /// <value>
+    /// <see langword="null"/>: the user's cache folder (<see cref="DefaultDirectory"/>): <c>~/.cache/imagegen</c> on
+    /// Linux, <c>~/Library/Caches/imagegen</c> on macOS (on both, <c>$XDG_CACHE_HOME/imagegen</c> when that variable
+    /// holds an absolute path), <c>%LOCALAPPDATA%\imagegen\cache</c> on Windows.
+    /// </value>
     public string? Directory { get; set; }
 
     /// <summary>
@@ -55,7 +59,11 @@ public sealed class ImageCacheOptions
     /// <value>1 minute.</value>
     public TimeSpan StoreFailureLogInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Gets the default directory of the file-system backend for the current user.</summary>
+    /// <summary>
+    /// Gets the default directory of the file-system backend for the current user: <c>%LOCALAPPDATA%\imagegen\cache</c>
+    /// on Windows; elsewhere <c>$XDG_CACHE_HOME/imagegen</c> when that variable holds an absolute path, else
+    /// <c>~/Library/Caches/imagegen</c> on macOS and <c>~/.cache/imagegen</c> on Linux.
+    /// </summary>
     public static string DefaultDirectory
     {
         get

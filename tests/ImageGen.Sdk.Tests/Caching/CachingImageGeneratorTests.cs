@@ -191,6 +191,28 @@ public class CachingImageGeneratorTests
         Assert.That(h.Logger.Entries.Select(e => e.Message), Has.All.Not.Contains("confidential"));
         Assert.That(h.Logger.Entries.Select(e => e.Message), Has.All.Contains(key));
         Assert.That(key, Has.Length.EqualTo(12));
+        Assert.That(h.Logger.Entries.Select(e => e.Level), Has.All.EqualTo(LogLevel.Debug), "hit and miss are Debug");
+    }
+
+    [Test]
+    public async Task A_coalesced_wait_is_logged_at_debug_with_the_short_hash_and_never_the_prompt()
+    {
+        CacheHarness h = new();
+        TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Fake.Handler = async (request, _) =>
+        {
+            await gate.Task;
+            return FakeImageGenerator.CreateResult(request);
+        };
+        Task<ImageGenerationResult> leader = h.Generator.GenerateAsync(new ImageGenerationRequest("my confidential launch"));
+        Task<ImageGenerationResult> waiter = h.Generator.GenerateAsync(new ImageGenerationRequest("my confidential launch"));
+        gate.SetResult();
+        await Task.WhenAll(leader, waiter);
+
+        string key = ImageCacheKeyBuilder.Compute(new ImageGenerationRequest("my confidential launch"), "", "").ShortHash;
+        (LogLevel level, string message, _) = h.Logger.Entries.Single(e => e.Message.Contains("joined", StringComparison.Ordinal));
+        Assert.That(level, Is.EqualTo(LogLevel.Debug));
+        Assert.That(message, Does.Contain(key).And.Not.Contains("confidential"));
     }
 
     [Test]

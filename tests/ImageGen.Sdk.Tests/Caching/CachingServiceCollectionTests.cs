@@ -38,6 +38,26 @@ public class CachingServiceCollectionTests
     }
 
     [Test]
+    public async Task A_hit_spends_no_rate_limit_permit()
+    {
+        // One call a minute and no queue: a second call that reached the limiter would be refused.
+        ManualTimeProvider time = new();
+        using ServiceProvider services = Build(
+            o => o.Providers["test"].RateLimit = new RateLimitOptions { RequestsPerMinute = 1, QueueLimit = 0 },
+            configureServices: s => s.AddSingleton<TimeProvider>(time));
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+        await generator.GenerateAsync(new ImageGenerationRequest("fox"));
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.That((await generator.GenerateAsync(new ImageGenerationRequest("fox"))).FromCache, Is.True);
+        }
+
+        ImageGenerationException? refused = Assert.ThrowsAsync<ImageGenerationException>(() => generator.GenerateAsync(new ImageGenerationRequest("cat")));
+        Assert.That(refused?.Kind, Is.EqualTo(ImageGenerationErrorKind.RateLimited), "the limiter is live: a miss is refused");
+        Assert.That(CountingFactory.Fake(services).CallCount, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Backend_None_leaves_the_cache_out()
     {
         using ServiceProvider services = Build(o => o.Cache.Backend = ImageCacheBackend.None);
@@ -143,7 +163,17 @@ public class CachingServiceCollectionTests
         Assert.That(options.ServeStaleOnError, Is.True);
         Assert.That(options.MaxStaleness, Is.EqualTo(TimeSpan.FromDays(7)));
         Assert.That(options.CacheMultipleImages, Is.False);
-        Assert.That(options.GetEffectiveDirectory(), Does.EndWith("imagegen").Or.EndWith("cache"));
+        Assert.That(options.KeyPrefix, Is.Null);
+        Assert.That(options.StoreFailureLogInterval, Is.EqualTo(TimeSpan.FromMinutes(1)));
+        Assert.That(options.GetEffectiveDirectory(), Is.EqualTo(ImageCacheOptions.DefaultDirectory));
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string expected = OperatingSystem.IsWindows()
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "imagegen", "cache")
+            : !string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg) ? Path.Combine(xdg, "imagegen")
+            : OperatingSystem.IsMacOS() ? Path.Combine(home, "Library", "Caches", "imagegen")
+            : Path.Combine(home, ".cache", "imagegen");
+        Assert.That(ImageCacheOptions.DefaultDirectory, Is.EqualTo(expected));
     }
 
     internal static ServiceProvider Build(

@@ -273,9 +273,126 @@ public class FileSystemImageCacheStoreTests
         }
     }
 
+    [Test]
+    public async Task Two_instances_on_one_directory_keep_it_under_the_size_limit_together()
+    {
+        // Each instance counts only its own writes between re-scans: without re-scanning the real directory, two of
+        // them each believe the directory is half as full as it is and together fill it to twice the limit.
+        const long Limit = 300_000;
+        using FileSystemImageCacheStore first = NewStore(Limit);
+        using FileSystemImageCacheStore second = NewStore(Limit);
+        for (int i = 0; i < 160; i++)
+        {
+            FileSystemImageCacheStore writer = i % 2 == 0 ? first : second;
+            await writer.SetAsync(Key($"p{i}"), Entry(Bytes(3000, i)));
+            _time.Advance(TimeSpan.FromSeconds(1));
+            Assert.That(DirectorySize(), Is.LessThanOrEqualTo(Limit), $"after write {i}");
+        }
+
+        Assert.That(DirectorySize(), Is.GreaterThan(Limit / 2), "eviction stopped near the limit, not far below it");
+        Assert.That(await second.GetAsync(Key("p159")), Is.Not.Null);
+        Assert.That(await first.GetAsync(Key("p158")), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task A_sweep_keeps_a_young_unreferenced_blob_another_process_may_be_indexing_until_the_grace_period_ends()
+    {
+        using FileSystemImageCacheStore store = NewStore();
+        await store.SetAsync(Key("other"), Entry(Bytes(10, 1)));
+
+        // What another process leaves between renaming its blob into place and writing the index file that names it.
+        byte[] pending = Bytes(2000, 42);
+        string hex = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pending));
+        string blob = Path.Combine(_directory, "v1", "blobs", hex[..2], hex + ".blob");
+        Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
+        await File.WriteAllBytesAsync(blob, pending);
+        File.SetLastWriteTimeUtc(blob, _time.GetUtcNow().UtcDateTime);
+
+        _time.Advance(FileSystemImageCacheStore.BlobGracePeriod - TimeSpan.FromSeconds(1));
+        store.Sweep();
+        Assert.That(File.Exists(blob), Is.True, "younger than the grace period");
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        store.Sweep();
+        Assert.That(File.Exists(blob), Is.False, "older than the grace period and still unreferenced");
+    }
+
+    [Test]
+    public async Task A_blob_this_instance_wrote_and_no_longer_references_goes_at_the_next_sweep()
+    {
+        using FileSystemImageCacheStore store = NewStore();
+        await store.SetAsync(Key("a"), Entry(Bytes(2000, 7)));
+        await store.RemoveAsync(Key("a"));
+        store.Sweep();
+        Assert.That(Directory.GetFiles(_directory, "*.blob", SearchOption.AllDirectories), Is.Empty, "its own index file was the last to claim it");
+    }
+
+    [Test]
+    public async Task A_deduplicating_write_refreshes_the_existing_blob_so_a_sweep_racing_its_index_keeps_it()
+    {
+        using FileSystemImageCacheStore first = NewStore();
+        using FileSystemImageCacheStore second = NewStore();
+        byte[] image = Bytes(2000, 9);
+        await first.SetAsync(Key("a"), Entry(image));
+        await first.RemoveAsync(Key("a"));
+        string blob = Directory.GetFiles(_directory, "*.blob", SearchOption.AllDirectories).Single();
+
+        _time.Advance(TimeSpan.FromMinutes(20));
+        await second.SetAsync(Key("b"), Entry(image));
+        Assert.That(File.GetLastWriteTimeUtc(blob), Is.EqualTo(_time.GetUtcNow().UtcDateTime), "the existing blob was touched, not left 20 minutes old");
+
+        // The first instance sweeps as if it had listed the index files just before the second one's landed.
+        string index = Directory.GetFiles(_directory, "*.entry", SearchOption.AllDirectories).Single();
+        byte[] indexBytes = await File.ReadAllBytesAsync(index);
+        File.Delete(index);
+        first.Sweep();
+        await File.WriteAllBytesAsync(index, indexBytes);
+
+        Assert.That(File.Exists(blob), Is.True);
+        Assert.That((await second.GetAsync(Key("b")))?.Images[0].Data.ToArray(), Is.EqualTo(image));
+    }
+
+    [Test]
+    public async Task A_new_instance_reports_the_entries_and_bytes_already_on_disk()
+    {
+        using (FileSystemImageCacheStore writer = NewStore())
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await writer.SetAsync(Key($"p{i}"), Entry(Bytes(1000 + i, (byte)i)));
+            }
+        }
+
+        using FileSystemImageCacheStore restarted = NewStore();
+        ImageCacheStoreStatistics statistics = restarted.GetStatistics();
+        Assert.That(statistics.Entries, Is.EqualTo(3));
+        Assert.That(statistics.Bytes, Is.EqualTo(DirectorySize()));
+    }
+
+    [Test]
+    public async Task An_instance_rescans_the_directory_at_least_every_rescan_interval_while_it_writes()
+    {
+        using FileSystemImageCacheStore first = NewStore();
+        using FileSystemImageCacheStore second = NewStore();
+        await second.SetAsync(Key("s0"), Entry(Bytes(1000, 1)));
+        for (int i = 0; i < 3; i++)
+        {
+            await first.SetAsync(Key($"f{i}"), Entry(Bytes(1000, (byte)(10 + i))));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await second.SetAsync(Key("s1"), Entry(Bytes(1000, 2)));
+        Assert.That(second.GetStatistics().Entries, Is.EqualTo(2), "between re-scans an instance counts its own writes only");
+
+        _time.Advance(FileSystemImageCacheStore.RescanInterval);
+        await second.SetAsync(Key("s2"), Entry(Bytes(1000, 3)));
+        Assert.That(second.GetStatistics().Entries, Is.EqualTo(6));
+        Assert.That(second.GetStatistics().Bytes, Is.EqualTo(DirectorySize()));
+    }
+
     private static ImageCacheKey Key(string prompt) => ImageCacheKeyBuilder.Compute(new ImageGenerationRequest(prompt), "openai", "gpt-image-1");
 
-    private static byte[] Bytes(int length, byte seed)
+    private static byte[] Bytes(int length, int seed)
     {
         byte[] bytes = new byte[length];
         new Random(seed).NextBytes(bytes);

@@ -111,6 +111,57 @@ public class ImageCacheKeyTests
     }
 
     [Test]
+    public void Every_white_space_char_is_normalised_to_one_space()
+    {
+        // The normalisation check is a vectorised search over an explicit char set: it must be exactly char.IsWhiteSpace.
+        ImageCacheKey clean = ImageCacheKeyBuilder.Compute(new ImageGenerationRequest("a b"), "p", "m");
+        int checkedChars = 0;
+        for (int c = 0; c <= char.MaxValue; c++)
+        {
+            if (!char.IsWhiteSpace((char)c))
+            {
+                continue;
+            }
+
+            checkedChars++;
+            Assert.That(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest($"a{(char)c}b"), "p", "m"), Is.EqualTo(clean), $"U+{c:X4}");
+        }
+
+        Assert.That(checkedChars, Is.GreaterThan(20));
+        Assert.That(ImageCacheKeyBuilder.Compute(new ImageGenerationRequest("a\u200Bb"), "p", "m"), Is.Not.EqualTo(clean), "a zero-width space is not white space");
+    }
+
+    [Test]
+    public void The_key_memo_gives_exactly_the_computed_key_even_when_slots_collide()
+    {
+        // Far more distinct requests than the memo has slots, each asked three times in an order that makes
+        // requests sharing a slot evict each other: every answer must equal the key computed from scratch.
+        ImageCacheKeyMemo memo = new();
+        List<ImageGenerationRequest> requests = [];
+        for (int i = 0; i < ImageCacheKeyMemo.SlotCount * 3; i++)
+        {
+            requests.Add(new ImageGenerationRequest($"prompt {i}") { Seed = i % 7 == 0 ? i : null, Count = 1 + (i % 3) });
+        }
+
+        requests.Add(new ImageGenerationRequest(new string('x', ImageCacheKeyMemo.MaxCanonicalBytes * 2)));
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (ImageGenerationRequest request in round == 1 ? Enumerable.Reverse(requests) : requests)
+            {
+                Assert.That(
+                    ImageCacheKeyBuilder.Compute(request, "openai", "gpt-image-1", "tenant", memo),
+                    Is.EqualTo(ImageCacheKeyBuilder.Compute(request, "openai", "gpt-image-1", "tenant")),
+                    request.Prompt.Length > 40 ? "long prompt" : request.Prompt);
+            }
+        }
+
+        // The same form through the memo twice, and a form differing in one byte, keep their own keys.
+        Assert.That(ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1", null, memo).ToHexString(), Is.EqualTo(GoldenKey));
+        Assert.That(ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1", null, memo).ToHexString(), Is.EqualTo(GoldenKey));
+        Assert.That(ImageCacheKeyBuilder.Compute(Baseline with { Seed = 1 }, "openai", "gpt-image-1", null, memo).ToHexString(), Is.Not.EqualTo(GoldenKey));
+    }
+
+    [Test]
     public void Provider_options_are_order_independent()
     {
         JsonElement a = JsonDocument.Parse("1").RootElement;

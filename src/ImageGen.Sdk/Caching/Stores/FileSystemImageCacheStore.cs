@@ -18,6 +18,15 @@ namespace ImageGen.Sdk.Caching;
 /// or SHA-256 does not match its name is a miss and is deleted with its entry (the hash is checked once per blob
 /// version per process: blobs are immutable once renamed into place). The index file's write time records the last
 /// access, and eviction removes least recently used entries until the directory is under the size limit.</para>
+/// <para>Several processes may share the directory. Each one re-scans the real directory contents (a full
+/// <see cref="Sweep"/>) on its first write, after every <see cref="RescanEveryWrites"/> writes or 1% of
+/// <see cref="MaxSizeBytes"/> written, at least every <see cref="RescanInterval"/> while it writes, and whenever its own
+/// estimate passes 95% of the limit; a sweep that finds more than 95% evicts down to 90%. The 5% headroom absorbs
+/// what other processes write between two of their own re-scans (up to about four writing at once). A blob no entry
+/// references is deleted only once it is older than <see cref="BlobGracePeriod"/>, because another process may have
+/// just written it and not yet its index file, unless its write time is still the one this instance gave it (its own
+/// index file, already written, was the last to claim it); a write that finds its blob already in place refreshes
+/// the blob's write time for the same reason.</para>
 /// </remarks>
 public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
 {
@@ -27,15 +36,37 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
     private const int MaxVerifiedBlobs = 100_000;
     private static readonly TimeSpan TempFileMaxAge = TimeSpan.FromHours(1);
 
+    /// <summary>A full re-scan runs after this many writes of this instance at the latest.</summary>
+    public const int RescanEveryWrites = 16;
+
+    /// <summary>Gets how long after its last write a blob no entry references is kept (another process may be about to index it).</summary>
+    public static TimeSpan BlobGracePeriod { get; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets the longest time between two full re-scans while this instance writes.</summary>
+    public static TimeSpan RescanInterval { get; } = TimeSpan.FromMinutes(1);
+
     private readonly string _entriesDirectory;
     private readonly string _blobsDirectory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<ImageCacheKey, long> _verifiedBlobs = new();
+    private readonly object _figuresLock = new();
+
+    // -1 until the directory was first scanned (by a sweep, or by GetStatistics after a restart).
     private long _approximateBytes = -1;
     private long _entryCount;
     private long _evictions;
+
+    // Guarded by _writeLock: the write time this instance last gave each blob, for blobs touched within the grace
+    // period. A blob whose write time is still ours was last claimed by an index file this instance already wrote, so
+    // a sweep may delete it at once; any other young blob may be claimed by another process's pending write.
+    private readonly Dictionary<string, long> _ownBlobTouches = new(StringComparer.Ordinal);
+
+    // Guarded by _writeLock: what this instance wrote since its last full sweep (null: never swept).
+    private DateTimeOffset? _lastSweep;
+    private int _writesSinceSweep;
+    private long _bytesSinceSweep;
 
     /// <summary>Initializes a new store over <paramref name="directory"/> (created on first write).</summary>
     /// <param name="directory">The cache directory.</param>
@@ -127,20 +158,31 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            bool firstWrite = Interlocked.Read(ref _approximateBytes) < 0;
+            DateTimeOffset now = _time.GetUtcNow();
             long added = 0;
             byte[][] hashes = new byte[entry.Images.Count][];
             for (int i = 0; i < hashes.Length; i++)
             {
                 ReadOnlyMemory<byte> data = entry.Images[i].Data;
                 hashes[i] = SHA256.HashData(data.Span);
-                string blobPath = BlobPath(hashes[i]);
+                string blobHex = Convert.ToHexStringLower(hashes[i]);
+                string blobPath = BlobPath(blobHex);
                 FileInfo existing = new(blobPath);
-                if (!existing.Exists || existing.Length != data.Length)
+
+                // A blob already in place (the same image under several keys is stored once) gets a fresh write time:
+                // another process's sweep, which may have listed the index files before ours lands, then keeps it as
+                // young. If it vanished between the check and the touch, it is written again.
+                bool inPlace = existing.Exists && existing.Length == data.Length && Touch(blobPath, now);
+                if (!inPlace)
                 {
-                    // The same image under several keys is stored once.
                     WriteAtomically(blobPath, data.Span);
                     added += data.Length;
+                    inPlace = Touch(blobPath, now);
+                }
+
+                if (inPlace)
+                {
+                    _ownBlobTouches[blobHex] = now.UtcDateTime.Ticks;
                 }
             }
 
@@ -148,16 +190,27 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
             string entryPath = EntryPath(key);
             bool replaced = File.Exists(entryPath);
             WriteAtomically(entryPath, index);
-            Touch(entryPath, _time.GetUtcNow());
+            Touch(entryPath, now);
             if (!replaced)
             {
                 Interlocked.Increment(ref _entryCount);
             }
 
-            long total = firstWrite ? -1 : Interlocked.Add(ref _approximateBytes, added + index.Length);
-            if (firstWrite || total > MaxSizeBytes)
+            added += index.Length;
+            _writesSinceSweep++;
+            _bytesSinceSweep += added;
+            long estimate = Interlocked.Read(ref _approximateBytes) >= 0 ? Interlocked.Add(ref _approximateBytes, added) : -1;
+
+            // Other processes' writes are invisible to this estimate until a re-scan, hence the re-scans by count,
+            // bytes and time, and the 5% headroom below the limit.
+            if (_lastSweep is not DateTimeOffset last
+                || estimate < 0
+                || estimate > HighWaterBytes
+                || _writesSinceSweep >= RescanEveryWrites
+                || _bytesSinceSweep >= RescanBytes
+                || now - last >= RescanInterval)
             {
-                Sweep(cancellationToken);
+                SweepLocked(cancellationToken);
             }
         }
         finally
@@ -195,7 +248,7 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
                 }
             }
 
-            Sweep(cancellationToken);
+            SweepLocked(cancellationToken);
         }
         finally
         {
@@ -233,31 +286,61 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ImageCacheStoreStatistics GetStatistics() => new()
+    /// <remarks>
+    /// Entries and bytes are those found on disk by the last scan plus this instance's own changes since. A new
+    /// instance (after a restart) scans the directory on its first call, so the figures never read 0 over a full cache.
+    /// </remarks>
+    public ImageCacheStoreStatistics GetStatistics()
     {
-        Entries = Math.Max(0, Interlocked.Read(ref _entryCount)),
-        Bytes = Math.Max(0, Interlocked.Read(ref _approximateBytes)),
-        Evictions = Interlocked.Read(ref _evictions),
-    };
+        if (Interlocked.Read(ref _approximateBytes) < 0)
+        {
+            ScanFigures();
+        }
+
+        return new()
+        {
+            Entries = Math.Max(0, Interlocked.Read(ref _entryCount)),
+            Bytes = Math.Max(0, Interlocked.Read(ref _approximateBytes)),
+            Evictions = Interlocked.Read(ref _evictions),
+        };
+    }
 
     /// <summary>
-    /// Removes entries past their retention, then least recently used entries until the directory is at most 90% of
-    /// the limit, then blobs no entry references and temporary files left by crashed writers. Recomputes the figures.
+    /// Re-scans the directory: removes entries past their retention; when the directory holds more than 95% of the
+    /// limit, removes least recently used entries until it is at most 90%; removes blobs no entry references once
+    /// they are older than <see cref="BlobGracePeriod"/>, and temporary files left by crashed writers. Recomputes the
+    /// figures from what is on disk.
     /// </summary>
     /// <param name="cancellationToken">Cancels the sweep.</param>
     public void Sweep(CancellationToken cancellationToken = default)
     {
+        _writeLock.Wait(cancellationToken);
+        try
+        {
+            SweepLocked(cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private long HighWaterBytes => MaxSizeBytes - (MaxSizeBytes / 20);
+
+    private long RescanBytes => Math.Max(1, MaxSizeBytes / 100);
+
+    private void SweepLocked(CancellationToken cancellationToken)
+    {
         DateTimeOffset now = _time.GetUtcNow();
         List<(string Path, DateTime LastAccess, long Size, string[] Blobs)> entries = [];
         Dictionary<string, int> references = new(StringComparer.Ordinal);
-        foreach (string path in EnumerateFiles(_entriesDirectory, "*" + EntryExtension))
+        foreach (FileInfo info in EnumerateFileInfos(_entriesDirectory, "*" + EntryExtension))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            FileInfo info = new(path);
-            ImageCacheEntrySerializer.StoredEntry? stored = TryReadIndex(path);
+            ImageCacheEntrySerializer.StoredEntry? stored = TryReadIndex(info.FullName);
             if (stored is null || now > stored.RetainUntil)
             {
-                if (TryDelete(path) && stored is not null)
+                if (TryDelete(info.FullName) && stored is not null)
                 {
                     Interlocked.Increment(ref _evictions);
                 }
@@ -271,27 +354,38 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
                 references[blob] = references.GetValueOrDefault(blob) + 1;
             }
 
-            entries.Add((path, info.Exists ? info.LastWriteTimeUtc : DateTime.MinValue, info.Exists ? info.Length : 0, blobs));
+            entries.Add((info.FullName, info.LastWriteTimeUtc, info.Length, blobs));
         }
 
-        Dictionary<string, long> blobSizes = new(StringComparer.Ordinal);
-        foreach (string path in EnumerateFiles(_blobsDirectory, "*" + BlobExtension))
+        DateTime graceStart = (now - BlobGracePeriod).UtcDateTime;
+        foreach (KeyValuePair<string, long> touch in _ownBlobTouches.ToList())
         {
-            string hash = Path.GetFileNameWithoutExtension(path);
-            if (references.ContainsKey(hash))
+            if (touch.Value < graceStart.Ticks)
             {
-                blobSizes[hash] = new FileInfo(path).Length;
-            }
-            else
-            {
-                TryDelete(path);
+                _ownBlobTouches.Remove(touch.Key);
             }
         }
 
-        long total = entries.Sum(e => e.Size) + blobSizes.Values.Sum();
+        Dictionary<string, (long Size, DateTime LastWrite)> blobFiles = new(StringComparer.Ordinal);
+        long total = entries.Sum(e => e.Size);
+        foreach (FileInfo info in EnumerateFileInfos(_blobsDirectory, "*" + BlobExtension))
+        {
+            string hash = Path.GetFileNameWithoutExtension(info.Name);
+            DateTime lastWrite = info.LastWriteTimeUtc;
+            if (!references.ContainsKey(hash) && MayDeleteBlob(hash, lastWrite, graceStart))
+            {
+                TryDelete(info.FullName);
+                continue;
+            }
+
+            // Young unreferenced blobs stay (another process may be indexing them) and count: they take disk space.
+            blobFiles[hash] = (info.Length, lastWrite);
+            total += info.Length;
+        }
+
         int remaining = entries.Count;
         long target = MaxSizeBytes / 10 * 9;
-        if (total > MaxSizeBytes)
+        if (total > HighWaterBytes)
         {
             foreach ((string path, _, long size, string[] blobs) in entries.OrderBy(e => e.LastAccess))
             {
@@ -307,16 +401,17 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
 
                 Interlocked.Increment(ref _evictions);
                 total -= size;
+                remaining--;
                 foreach (string blob in blobs)
                 {
-                    if (--references[blob] == 0 && blobSizes.TryGetValue(blob, out long blobSize))
+                    // A blob written or re-used within the grace period may belong to an index file another process is
+                    // writing right now: it stays until a later sweep.
+                    if (--references[blob] == 0 && blobFiles.TryGetValue(blob, out (long Size, DateTime LastWrite) file) && MayDeleteBlob(blob, file.LastWrite, graceStart))
                     {
                         TryDelete(Path.Combine(_blobsDirectory, blob[..2], blob + BlobExtension));
-                        total -= blobSize;
+                        total -= file.Size;
                     }
                 }
-
-                remaining--;
             }
         }
 
@@ -328,8 +423,58 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
             }
         }
 
-        Interlocked.Exchange(ref _entryCount, remaining);
-        Interlocked.Exchange(ref _approximateBytes, Math.Max(0, total));
+        lock (_figuresLock)
+        {
+            Interlocked.Exchange(ref _entryCount, remaining);
+            Interlocked.Exchange(ref _approximateBytes, Math.Max(0, total));
+        }
+
+        _lastSweep = now;
+        _writesSinceSweep = 0;
+        _bytesSinceSweep = 0;
+    }
+
+    /// <summary>Tells whether an unreferenced blob may go: old enough, or last touched by this instance's own finished write.</summary>
+    private bool MayDeleteBlob(string hash, DateTime lastWrite, DateTime graceStart)
+        => lastWrite < graceStart || (_ownBlobTouches.TryGetValue(hash, out long ours) && ours == lastWrite.Ticks);
+
+    /// <summary>Counts the entries and bytes on disk without changing anything (the figures of a new instance).</summary>
+    private void ScanFigures()
+    {
+        long entries = 0;
+        long bytes = 0;
+        foreach (FileInfo info in EnumerateFileInfos(_entriesDirectory, "*" + EntryExtension))
+        {
+            entries++;
+            bytes += info.Length;
+        }
+
+        foreach (FileInfo info in EnumerateFileInfos(_blobsDirectory, "*" + BlobExtension))
+        {
+            bytes += info.Length;
+        }
+
+        lock (_figuresLock)
+        {
+            // A sweep that finished meanwhile knows better.
+            if (Interlocked.Read(ref _approximateBytes) < 0)
+            {
+                Interlocked.Exchange(ref _entryCount, entries);
+                Interlocked.Exchange(ref _approximateBytes, bytes);
+            }
+        }
+    }
+
+    private static List<FileInfo> EnumerateFileInfos(string directory, string pattern)
+    {
+        try
+        {
+            return new DirectoryInfo(directory).EnumerateFiles(pattern, SearchOption.AllDirectories).ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
     }
 
     private static List<string> EnumerateFiles(string directory, string pattern)
@@ -398,15 +543,17 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
         }
     }
 
-    private static void Touch(string path, DateTimeOffset now)
+    private static bool Touch(string path, DateTimeOffset now)
     {
         try
         {
             File.SetLastWriteTimeUtc(path, now.UtcDateTime);
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Replaced or removed by another process meanwhile: its own write time is just as good.
+            return false;
         }
     }
 
@@ -487,9 +634,7 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
         return Path.Combine(_entriesDirectory, hex[..2], hex + EntryExtension);
     }
 
-    private string BlobPath(byte[] hash)
-    {
-        string hex = Convert.ToHexStringLower(hash);
-        return Path.Combine(_blobsDirectory, hex[..2], hex + BlobExtension);
-    }
+    private string BlobPath(byte[] hash) => BlobPath(Convert.ToHexStringLower(hash));
+
+    private string BlobPath(string hex) => Path.Combine(_blobsDirectory, hex[..2], hex + BlobExtension);
 }
