@@ -131,13 +131,14 @@ public class CachingServiceCollectionTests
     [Test]
     public void Options_bind_from_configuration()
     {
+        string directory = Path.Combine(Path.GetTempPath(), "imagegen-bind-test");
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Providers:test:Type"] = "Counting",
             ["Cache:Backend"] = "FileSystem",
             ["Cache:Ttl"] = "00:30:00",
             ["Cache:MaxSizeBytes"] = "1048576",
-            ["Cache:Directory"] = "/tmp/imagegen-bind-test",
+            ["Cache:Directory"] = directory,
             ["Cache:ServeStaleOnError"] = "false",
             ["Cache:MaxStaleness"] = "2.00:00:00",
             ["Cache:CacheMultipleImages"] = "true",
@@ -149,7 +150,7 @@ public class CachingServiceCollectionTests
         ImageCacheOptions cache = services.GetRequiredService<IOptions<ImageGenerationOptions>>().Value.Cache;
         Assert.That(
             (cache.Backend, cache.Ttl, cache.MaxSizeBytes, cache.Directory, cache.ServeStaleOnError, cache.MaxStaleness, cache.CacheMultipleImages, cache.KeyPrefix),
-            Is.EqualTo((ImageCacheBackend.FileSystem, TimeSpan.FromMinutes(30), (long?)1048576, "/tmp/imagegen-bind-test", false, TimeSpan.FromDays(2), true, "tenant-a")));
+            Is.EqualTo((ImageCacheBackend.FileSystem, TimeSpan.FromMinutes(30), (long?)1048576, directory, false, TimeSpan.FromDays(2), true, "tenant-a")));
     }
 
     [Test]
