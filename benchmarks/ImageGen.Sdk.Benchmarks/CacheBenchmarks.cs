@@ -27,6 +27,11 @@ public class CacheBenchmarks
 
     private readonly byte[] _canonicalSized = new byte[256];
 
+    // More distinct cached requests than the key memo has slots, cycled, so most hits hash in full: the hit cost of a
+    // workload whose repeats are not recent.
+    private ImageGenerationRequest[] _manyRequests = null!;
+    private int _next;
+
     private readonly ImageCacheKeyMemo _keyMemo = new();
 
     private ServiceProvider _memoryServices = null!;
@@ -49,6 +54,13 @@ public class CacheBenchmarks
         ImageGenerationResult first = _memoryStack.GenerateAsync(_request).GetAwaiter().GetResult();
         Check(first, fromCache: false);
         Check(_memoryStack.GenerateAsync(_request).GetAwaiter().GetResult(), fromCache: true);
+        _manyRequests = Enumerable.Range(0, 4 * ImageCacheKeyMemo.SlotCount)
+            .Select(i => new ImageGenerationRequest((i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture) + _request.Prompt)[..200]))
+            .ToArray();
+        foreach (ImageGenerationRequest request in _manyRequests)
+        {
+            Check(_memoryStack.GenerateAsync(request).GetAwaiter().GetResult(), fromCache: false);
+        }
 
         _directory = Path.Combine(Path.GetTempPath(), "imagegen-bench-" + Guid.NewGuid().ToString("N"));
         _fileServices = Build(
@@ -74,6 +86,14 @@ public class CacheBenchmarks
 
     [Benchmark(Description = "Memory hit, default stack, 200-char prompt")]
     public ImageGenerationResult MemoryHit() => _memoryStack.GenerateAsync(_request).GetAwaiter().GetResult();
+
+    [Benchmark(Description = "Memory hit, default stack, 2048 distinct cached prompts cycled (memo mostly misses)")]
+    public ImageGenerationResult MemoryHitManyPrompts()
+    {
+        ImageGenerationRequest request = _manyRequests[_next];
+        _next = (_next + 1) % _manyRequests.Length;
+        return _memoryStack.GenerateAsync(request).GetAwaiter().GetResult();
+    }
 
     [Benchmark(Description = "Key only: canonical form + SHA-256")]
     public ImageCacheKey KeyOnly() => ImageCacheKeyBuilder.Compute(_request, "bench", "bench-model");

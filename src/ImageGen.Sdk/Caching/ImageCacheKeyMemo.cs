@@ -28,6 +28,9 @@ internal sealed class ImageCacheKeyMemo
 
     private readonly Slot?[] _slots = new Slot?[SlotCount];
 
+    // The fingerprint last offered to each slot, for admission on a second sighting.
+    private readonly ulong[] _seen = new ulong[SlotCount];
+
     // Per process: the slot index is only an in-process hint, never part of a key.
     private readonly ulong _seed = (ulong)Random.Shared.NextInt64();
 
@@ -56,16 +59,30 @@ internal sealed class ImageCacheKeyMemo
         return false;
     }
 
-    /// <summary>Remembers the key of a canonical form (forms longer than <see cref="MaxCanonicalBytes"/> are not kept).</summary>
+    /// <summary>
+    /// Remembers the key of a canonical form the second time in a row it is offered for its slot (forms longer than
+    /// <see cref="MaxCanonicalBytes"/> are never kept).
+    /// </summary>
     /// <param name="canonical">The canonical form.</param>
     /// <param name="fingerprint">The fingerprint <see cref="TryGet"/> gave.</param>
     /// <param name="key">The SHA-256 key of the form.</param>
     public void Add(ReadOnlySpan<byte> canonical, ulong fingerprint, ImageCacheKey key)
     {
-        if (canonical.Length <= MaxCanonicalBytes)
+        if (canonical.Length > MaxCanonicalBytes)
         {
-            Volatile.Write(ref _slots[(int)(fingerprint & (SlotCount - 1))], new Slot(canonical.ToArray(), fingerprint, key));
+            return;
         }
+
+        // Admitted on its second sighting in a row at its slot: a form seen once (most misses, or a stream of
+        // distinct requests cycling through more forms than there are slots) costs no allocation and evicts nothing.
+        int index = (int)(fingerprint & (SlotCount - 1));
+        if (Volatile.Read(ref _seen[index]) != fingerprint)
+        {
+            Volatile.Write(ref _seen[index], fingerprint);
+            return;
+        }
+
+        Volatile.Write(ref _slots[index], new Slot(canonical.ToArray(), fingerprint, key));
     }
 
     /// <summary>A fast, seeded, non-cryptographic 64-bit hash: four independent lanes over 32-byte strides.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using ImageGen.Sdk.Caching;
 
@@ -159,6 +160,32 @@ public class ImageCacheKeyTests
         Assert.That(ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1", null, memo).ToHexString(), Is.EqualTo(GoldenKey));
         Assert.That(ImageCacheKeyBuilder.Compute(Baseline, "openai", "gpt-image-1", null, memo).ToHexString(), Is.EqualTo(GoldenKey));
         Assert.That(ImageCacheKeyBuilder.Compute(Baseline with { Seed = 1 }, "openai", "gpt-image-1", null, memo).ToHexString(), Is.Not.EqualTo(GoldenKey));
+    }
+
+    [Test]
+    public void The_key_memo_admits_a_form_on_its_second_sighting_only()
+    {
+        ImageCacheKeyMemo memo = new();
+        byte[] form = Encoding.UTF8.GetBytes("a canonical form");
+        ImageCacheKey key = ImageCacheKeyBuilder.Compute(Baseline, "p", "m");
+
+        Assert.That(memo.TryGet(form, out ulong fingerprint, out _), Is.False);
+        memo.Add(form, fingerprint, key);
+        Assert.That(memo.TryGet(form, out fingerprint, out _), Is.False, "one sighting is not remembered");
+        memo.Add(form, fingerprint, key);
+        Assert.That(memo.TryGet(form, out _, out ImageCacheKey remembered), Is.True, "the second sighting is");
+        Assert.That(remembered, Is.EqualTo(key));
+
+        // A stream of distinct forms never seen twice leaves what is remembered in place.
+        for (int i = 0; i < ImageCacheKeyMemo.SlotCount * 4; i++)
+        {
+            byte[] other = Encoding.UTF8.GetBytes($"form {i}");
+            Assert.That(memo.TryGet(other, out ulong otherFingerprint, out _), Is.False);
+            memo.Add(other, otherFingerprint, default);
+        }
+
+        Assert.That(memo.TryGet(form, out _, out remembered), Is.True);
+        Assert.That(remembered, Is.EqualTo(key));
     }
 
     [Test]
