@@ -43,7 +43,7 @@ internal sealed class ImageGenerationLimits : IDisposable
         services.TryAddSingleton<IUserQuotaStore, InMemoryUserQuotaStore>();
     }
 
-    /// <summary>The share of the attempt timeout a call may spend waiting for a permit, a back-off or a key.</summary>
+    /// <summary>The most of the attempt timeout a configured <c>MaxWait</c> may spend waiting for a permit, a back-off or a key.</summary>
     /// <remarks>
     /// The waits happen inside the attempt timeout; a wait that ran into it would end as a
     /// <see cref="ImageGenerationErrorKind.Timeout"/>, which the circuit breaker counts against a provider that was
@@ -52,9 +52,17 @@ internal sealed class ImageGenerationLimits : IDisposable
     /// </remarks>
     internal const double AttemptTimeoutWaitShare = 0.9;
 
+    /// <summary>The share of the attempt timeout a call waits when no <c>MaxWait</c> is configured.</summary>
+    /// <remarks>
+    /// Small enough to leave most of the attempt to the provider call itself (an image takes seconds to a minute, and
+    /// a call sent with too little time left is billed and then cut off), large enough to ride out a short 429 burst.
+    /// </remarks>
+    internal const double DefaultWaitShare = 0.25;
+
     /// <summary>
     /// Gets a provider's limits. <c>MaxWait</c> is the provider's, else the app-wide one, and never more than
-    /// <see cref="AttemptTimeoutWaitShare"/> of the attempt timeout (also when neither sets one).
+    /// <see cref="AttemptTimeoutWaitShare"/> of the attempt timeout; when neither sets one it is
+    /// <see cref="DefaultWaitShare"/> of it.
     /// </summary>
     /// <param name="provider">The provider's options.</param>
     /// <param name="retry">The provider's effective retry options (its overrides on top of <c>ImageGeneration:Retry</c>).</param>
@@ -88,11 +96,14 @@ internal sealed class ImageGenerationLimits : IDisposable
     private TimeSpan GetMaxWait(ImageProviderOptions provider, RetryOptions retry)
     {
         TimeSpan? configured = provider.RateLimit.MaxWait ?? _options.RateLimit.MaxWait;
-        return configured is { } wait ? Min(wait, WaitCap(retry)) : WaitCap(retry);
+        return configured is { } wait ? Min(wait, WaitCap(retry)) : AttemptBudget(retry) * DefaultWaitShare;
     }
 
-    /// <summary>The wait cap: a share of the attempt timeout, or of the total timeout when that is shorter (it then ends the attempt first).</summary>
-    private static TimeSpan WaitCap(RetryOptions retry) => Min(retry.AttemptTimeout, retry.TotalTimeout) * AttemptTimeoutWaitShare;
+    /// <summary>The cap on a configured wait: <see cref="AttemptTimeoutWaitShare"/> of the attempt's time.</summary>
+    private static TimeSpan WaitCap(RetryOptions retry) => AttemptBudget(retry) * AttemptTimeoutWaitShare;
+
+    /// <summary>The time one attempt has: the attempt timeout, or the total timeout when that is shorter (it then ends the attempt first).</summary>
+    private static TimeSpan AttemptBudget(RetryOptions retry) => Min(retry.AttemptTimeout, retry.TotalTimeout);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

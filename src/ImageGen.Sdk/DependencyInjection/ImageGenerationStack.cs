@@ -88,7 +88,7 @@ internal sealed class ImageGenerationStack
     {
         IReadOnlyList<ApiKeyClient> keyClients = ImageGenerationLimits.CreateKeyClients(name, options, factory, _services);
         IImageGenerator client = keyClients.Count > 0 ? keyClients[0].Generator : factory.Create(new ImageProviderContext(name, options, null, _services));
-        RetryOptions retry = options.Retry?.InheritFrom(_options.Retry) ?? _options.Retry;
+        RetryOptions retry = EffectiveRetry(options);
         CircuitBreakerOptions circuitBreaker = options.CircuitBreaker?.InheritFrom(_options.CircuitBreaker) ?? _options.CircuitBreaker;
 
         // Budget and cost sit inside retry: each attempt reserves its estimate and a failed attempt gives it back.
@@ -104,6 +104,9 @@ internal sealed class ImageGenerationStack
             .UseKeyRotation(name, keyClients, _limits.GetKeyRotation(options, retry))
             .Build(_services);
     }
+
+    /// <summary>A provider's retry options: its own overrides on top of <c>ImageGeneration:Retry</c>.</summary>
+    private RetryOptions EffectiveRetry(ImageProviderOptions options) => options.Retry?.InheritFrom(_options.Retry) ?? _options.Retry;
 
     /// <summary>
     /// Plain routing by provider name, wrapped in <see cref="FallbackImageGenerator"/> when <c>ImageGeneration:Fallback</c>
@@ -121,7 +124,7 @@ internal sealed class ImageGenerationStack
         Dictionary<string, TimeSpan> totalTimeouts = new(StringComparer.OrdinalIgnoreCase);
         foreach ((string name, ImageProviderOptions providerOptions) in _options.Providers)
         {
-            totalTimeouts[name] = (providerOptions.Retry?.InheritFrom(_options.Retry) ?? _options.Retry).TotalTimeout;
+            totalTimeouts[name] = EffectiveRetry(providerOptions).TotalTimeout;
         }
 
         return new FallbackImageGenerator(

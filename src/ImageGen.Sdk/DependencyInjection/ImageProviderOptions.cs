@@ -77,7 +77,7 @@ public sealed class ImageProviderOptions
     /// the attempt timeout.
     /// </summary>
     /// <value><see langword="null"/>: the same limit as <see cref="RateLimitOptions.MaxWait"/> (this provider's, else
-    /// the app-wide one, else 90% of <c>Retry:AttemptTimeout</c>), so one <c>MaxWait</c> bounds every wait.</value>
+    /// the app-wide one, else 25% of <c>Retry:AttemptTimeout</c>), so one <c>MaxWait</c> bounds every wait.</value>
     public TimeSpan? MaxKeyWait { get; set; }
 
     /// <summary>

@@ -21,6 +21,7 @@ public sealed class KeyRotationOptions
     /// </summary>
     /// <value>10 seconds, so a short 429 burst delays calls instead of failing them. <c>AddImageGeneration()</c> sets it
     /// from <c>Providers:{name}:MaxKeyWait</c>, else from the provider's rate-limit <c>MaxWait</c> (see
-    /// <see cref="RateLimitOptions.MaxWait"/>), capped at 90% of the attempt timeout.</value>
+    /// <see cref="RateLimitOptions.MaxWait"/>: by default 25% of the attempt timeout), capped at 90% of the attempt
+    /// timeout.</value>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -39,11 +39,13 @@ public sealed class RateLimitOptions
     /// Gets or sets the longest a call waits for a permit (or for a provider back-off to pass) before failing with
     /// <see cref="ImageGenerationErrorKind.RateLimited"/>. In the stack <c>AddImageGeneration()</c> builds it also
     /// bounds the wait for a resting API key (unless <c>MaxKeyWait</c> is set), and it is capped at 90% of the
-    /// provider's <c>Retry:AttemptTimeout</c>: the waits happen inside the attempt, and a wait that ran into its
-    /// timeout would end as a <see cref="ImageGenerationErrorKind.Timeout"/> counted against the provider.
+    /// provider's <c>Retry:AttemptTimeout</c> (or <c>TotalTimeout</c>, when shorter): the waits happen inside the
+    /// attempt, and a wait that ran into its timeout would end as a <see cref="ImageGenerationErrorKind.Timeout"/>
+    /// counted against the provider.
     /// </summary>
-    /// <value><see langword="null"/>: in <c>AddImageGeneration()</c>, the app-wide <c>MaxWait</c>, else 90% of the attempt
-    /// timeout; in a hand-composed <c>UseRateLimiting</c>, no maximum (the caller's token and any timeout above still apply).</value>
+    /// <value><see langword="null"/>: in <c>AddImageGeneration()</c>, the app-wide <c>MaxWait</c>, else 25% of the attempt
+    /// timeout (15 s by default), which leaves the rest of the attempt to the call itself; in a hand-composed
+    /// <c>UseRateLimiting</c>, no maximum (the caller's token and any timeout above still apply).</value>
     public TimeSpan? MaxWait { get; set; }
 
     /// <summary>Gets a value indicating whether any limit is set.</summary>

@@ -27,6 +27,7 @@ public sealed class WaitLimitCompositionTests
             {
                 ["ImageGeneration:Providers:openai:RateLimit:MinInterval"] = "00:00:01",
                 ["ImageGeneration:Providers:openai:RateLimit:RequestsPerMinute"] = "20",
+                ["ImageGeneration:RateLimit:MaxWait"] = "00:00:50",
             },
             keys: [KeyA, KeyB]);
         IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
@@ -40,7 +41,7 @@ public sealed class WaitLimitCompositionTests
             };
         }
 
-        // 32 callers at 1 s spacing and 20 a minute: the last waits about 70 s, past the 54 s cap, so some are refused.
+        // 32 callers at 1 s spacing and 20 a minute: the last waits about 70 s, past the 50 s MaxWait, so some are refused.
         Task<ImageGenerationResult>[] calls = [.. Enumerable.Range(0, 32).Select(i => Task.Run(() => generator.GenerateAsync(new ImageGenerationRequest($"call {i}"))))];
         await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(3));
 
@@ -112,7 +113,7 @@ public sealed class WaitLimitCompositionTests
     }
 
     [Test]
-    public async Task Without_MaxWait_a_queue_wait_ends_as_rate_limited_at_90_percent_of_the_attempt_timeout()
+    public async Task Without_MaxWait_a_queue_wait_ends_as_rate_limited_at_25_percent_of_the_attempt_timeout()
     {
         ManualTimeProvider clock = new();
         KeyedFakeProviderFactory factory = new();
@@ -132,9 +133,9 @@ public sealed class WaitLimitCompositionTests
         await LimitsTestClock.WaitUntilAsync(() => factory.TotalCalls == 1, "the first call");
         Task<ImageGenerationResult> second = generator.GenerateAsync(new ImageGenerationRequest("second"));
 
-        clock.Advance(TimeSpan.FromMilliseconds(8999));
+        clock.Advance(TimeSpan.FromMilliseconds(2499));
         await LimitsTestClock.SettleAsync();
-        Assert.That(second.IsCompleted, Is.False, "it waits for the slot up to 9 s");
+        Assert.That(second.IsCompleted, Is.False, "it waits for the slot up to 2.5 s");
         clock.Advance(TimeSpan.FromMilliseconds(1));
         await LimitsTestClock.WaitUntilAsync(() => second.IsCompleted, "the refusal");
 
@@ -230,13 +231,13 @@ public sealed class WaitLimitCompositionTests
     }
 
     [Test]
-    public void With_nothing_set_every_wait_is_90_percent_of_the_attempt_timeout()
+    public void With_nothing_set_every_wait_is_25_percent_of_the_attempt_timeout()
     {
         using ServiceProvider services = LimitsStack.Build(new ManualTimeProvider(), new KeyedFakeProviderFactory(), [], keys: [KeyA]);
         ImageGenerationOptions options = services.GetRequiredService<IOptions<ImageGenerationOptions>>().Value;
         ImageGenerationLimits limits = services.GetRequiredService<ImageGenerationLimits>();
 
-        Assert.That(limits.GetProviderRateLimit(options.Providers["openai"], options.Retry).MaxWait, Is.EqualTo(TimeSpan.FromSeconds(54)));
-        Assert.That(limits.GetKeyRotation(options.Providers["openai"], options.Retry).MaxWait, Is.EqualTo(TimeSpan.FromSeconds(54)));
+        Assert.That(limits.GetProviderRateLimit(options.Providers["openai"], options.Retry).MaxWait, Is.EqualTo(TimeSpan.FromSeconds(15)));
+        Assert.That(limits.GetKeyRotation(options.Providers["openai"], options.Retry).MaxWait, Is.EqualTo(TimeSpan.FromSeconds(15)));
     }
 }
