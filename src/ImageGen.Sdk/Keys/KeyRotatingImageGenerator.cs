@@ -208,7 +208,7 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
             counters.Failed(ex.Kind);
             if (Classify(ex) == KeyFailure.Rejected)
             {
-                await RetireAsync(0, ex).ConfigureAwait(false);
+                await RetireAndKeepFailureAsync(ex, cancellationToken).ConfigureAwait(false);
             }
 
             throw;
@@ -409,6 +409,43 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
     }
 
     /// <summary>
+    /// Retires the single key for the one-key path, where the provider's failure must reach the caller unchanged: a
+    /// store that fails is logged (this instance has retired the key already, so it never sends it again), and a store
+    /// that hangs holds the caller only until the caller cancels; the write then carries on, and a late failure of it
+    /// is logged too. Never throws.
+    /// </summary>
+    private async Task RetireAndKeepFailureAsync(ImageGenerationException failure, CancellationToken cancellationToken)
+    {
+        // RetireAsync retires the key in-process before it touches the store, and reports a store failure in its task.
+        Task write = RetireAsync(0, failure);
+        try
+        {
+            await write.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Handled below: the caller left while the store was still writing.
+        }
+        catch (Exception storeFailure)
+        {
+            LogRetirementNotStored(_logger, storeFailure, _keys[0].Fingerprint, _provider);
+            return;
+        }
+
+        _ = write.ContinueWith(
+            static (finished, state) =>
+            {
+                (KeyRotatingImageGenerator self, string fingerprint) = ((KeyRotatingImageGenerator, string))state!;
+                LogRetirementNotStored(self._logger, finished.Exception!.GetBaseException(), fingerprint, self._provider);
+            },
+            (this, _keys[0].Fingerprint),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>
     /// Cools a key whose provider reported its allowance used up, until the reset. Never shortens a longer rest or
     /// revives a retired key, and ignores the caller's token: the call itself is over, and a cancelled store write
     /// must not turn a good result into a failure.
@@ -513,6 +550,9 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Error, Message = "API key {Fingerprint} of provider {Provider} was rejected (status {StatusCode}); it is retired and will not be used again by this process")]
     private static partial void LogRetired(ILogger logger, string fingerprint, string provider, int? statusCode);
+
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "API key {Fingerprint} of provider {Provider} is retired in this process, but the key state store failed to record it; other instances may still use it")]
+    private static partial void LogRetirementNotStored(ILogger logger, Exception exception, string fingerprint, string provider);
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "API key {Fingerprint} of provider {Provider} was rate-limited; cooling for {CooldownMs} ms and moving on to another key")]
     private static partial void LogCooling(ILogger logger, string fingerprint, string provider, long cooldownMs);

@@ -31,7 +31,10 @@ namespace ImageGen.Sdk.Resilience;
 /// Composed by <c>AddImageGeneration()</c>, a call that may fall back is bounded as a whole by the
 /// <see cref="RetryOptions.TotalTimeout"/> of the provider it starts on: the providers after it share what is left, and
 /// when the time is up the call fails with <see cref="ImageGenerationErrorKind.Timeout"/> (naming the provider that was
-/// cut off) without trying another provider. Built by hand with the public constructor, only each provider's own total
+/// cut off) without trying another provider. A fallback provider is started only while more than 1% of that time-out
+/// (at most one second) is left; otherwise (the provider before it failed at or just before the deadline) the call
+/// fails with <see cref="ImageGenerationErrorKind.Timeout"/> naming that provider, and no request is sent that could
+/// only be cut off. Built by hand with the public constructor, only each provider's own total
 /// time-out applies; bound the whole call with a <see cref="CancellationToken"/> that has a deadline.
 /// </para>
 /// </remarks>
@@ -113,18 +116,20 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
         TimeSpan totalTimeout = _totalTimeoutOf(primary.Name);
         using CancellationTokenSource deadline = new(totalTimeout, _timeProvider);
         using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        return await GenerateAsync(request, primary, chain, (deadline.Token, cancellationToken, totalTimeout), linked.Token).ConfigureAwait(false);
+        Deadline bound = new(totalTimeout, _timeProvider.GetTimestamp(), deadline.Token, cancellationToken);
+        return await GenerateAsync(request, primary, chain, bound, linked.Token).ConfigureAwait(false);
     }
 
     private async Task<ImageGenerationResult> GenerateAsync(
         ImageGenerationRequest request,
         ImageProviderDescriptor primary,
         List<ImageProviderDescriptor> chain,
-        (CancellationToken Token, CancellationToken Caller, TimeSpan Timeout)? deadline,
+        Deadline? deadline,
         CancellationToken cancellationToken)
     {
         int failedAttempts = 0;
         List<string> failures = [];
+        ImageGenerationException? lastFailure = null;
         for (int i = 0; ; i++)
         {
             ImageProviderDescriptor provider = chain[i];
@@ -132,6 +137,15 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
             ImageGenerationRequest attempt = i == 0
                 ? request with { Provider = provider.Name }
                 : Adapt(request, primary, provider, warnings);
+            if (i > 0 && deadline is { } bound && !HasTimeFor(bound))
+            {
+                // Checked right before the call: a provider started now would only be cut off, maybe after a paid
+                // request went out. The caller's own cancellation stays a cancellation.
+                bound.Caller.ThrowIfCancellationRequested();
+                failures.Add($"no time left to try '{provider.Name}'");
+                throw DeadlineReached(bound, primary, chain[i - 1], failures, failedAttempts, lastFailure!, tried: i);
+            }
+
             try
             {
                 ImageGenerationResult result = await InnerGenerator.GenerateAsync(attempt, cancellationToken).ConfigureAwait(false);
@@ -153,6 +167,7 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
             {
                 failedAttempts += Math.Max(1, TransientFailures.GetAttempts(exception));
                 failures.Add($"'{provider.Name}' failed: {exception.Kind}");
+                lastFailure = exception;
                 LogFallingBack(_logger, provider.Name, exception.Kind, chain[i + 1].Name);
             }
             catch (ImageGenerationException exception) when (i > 0 && !cancellationToken.IsCancellationRequested)
@@ -166,18 +181,40 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
             {
                 // The deadline, not the caller, cancelled the call: that is a time-out, like the provider's own.
                 failures.Add($"'{provider.Name}' was cut off");
-                ImageGenerationException timeout = new(
-                    ImageGenerationErrorKind.Timeout,
-                    $"Image generation did not finish within the total timeout of {d.Timeout} (Retry:TotalTimeout of '{primary.Name}'), fallback included: {string.Join("; ", failures)}.",
-                    exception)
-                {
-                    Provider = provider.Name,
-                };
-                timeout.Data[TransientFailures.AttemptsDataKey] = failedAttempts + Math.Max(1, TransientFailures.GetAttempts(exception));
-                LogGaveUp(_logger, timeout, i + 1, provider.Name, timeout.Kind);
-                throw timeout;
+                throw DeadlineReached(d, primary, provider, failures, failedAttempts + Math.Max(1, TransientFailures.GetAttempts(exception)), exception, tried: i + 1);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a fallback provider may still start: only while the deadline has not fired and more than
+    /// <see cref="MinimumTimeLeft"/> of it is left. A first provider that fails (a time-out of its own total time-out,
+    /// which has the same length as the deadline, say) at or just before the deadline thus ends the call.
+    /// </summary>
+    private bool HasTimeFor(Deadline deadline)
+        => !deadline.Token.IsCancellationRequested
+            && deadline.Timeout - _timeProvider.GetElapsedTime(deadline.Started) > MinimumTimeLeft(deadline.Timeout);
+
+    /// <summary>
+    /// The least time a fallback provider needs to be worth starting: 1% of the call's total time-out, at most one
+    /// second. No image provider answers sooner, while a normal fallback (the first provider failing well before the
+    /// deadline) is never refused, even with a total time-out of a few milliseconds.
+    /// </summary>
+    internal static TimeSpan MinimumTimeLeft(TimeSpan totalTimeout)
+        => TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, totalTimeout.Ticks / 100));
+
+    private ImageGenerationException DeadlineReached(Deadline deadline, ImageProviderDescriptor primary, ImageProviderDescriptor provider, List<string> failures, int attempts, Exception inner, int tried)
+    {
+        ImageGenerationException timeout = new(
+            ImageGenerationErrorKind.Timeout,
+            $"Image generation did not finish within the total timeout of {deadline.Timeout} (Retry:TotalTimeout of '{primary.Name}'), fallback included: {string.Join("; ", failures)}.",
+            inner)
+        {
+            Provider = provider.Name,
+        };
+        timeout.Data[TransientFailures.AttemptsDataKey] = attempts;
+        LogGaveUp(_logger, timeout, tried, provider.Name, timeout.Kind);
+        return timeout;
     }
 
     /// <summary>Rewrites a request for a fallback provider, noting each change in <paramref name="warnings"/>.</summary>
@@ -345,6 +382,9 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
             ? w / h
             : null;
     }
+
+    /// <summary>The whole-call deadline: its length, when it started, its token and the caller's own token.</summary>
+    private readonly record struct Deadline(TimeSpan Timeout, long Started, CancellationToken Token, CancellationToken Caller);
 
     [LoggerMessage(EventId = 4021, Level = LogLevel.Warning,
         Message = "Image provider {Provider} failed with {Kind}; falling back to {Next}")]

@@ -16,7 +16,7 @@ public class CoalescingTests
         Task<ImageGenerationResult>[] calls = Enumerable.Range(0, 1000)
             .Select(_ => Task.Run(() => h.Generator.GenerateAsync(new ImageGenerationRequest("a lighthouse at dusk"))))
             .ToArray();
-        await WaitUntilAsync(() => h.Cache.GetStatistics().CoalescedWaits == 999);
+        await TestWait.UntilAsync(() => h.Cache.GetStatistics().CoalescedWaits == 999);
         gate.SetResult();
         ImageGenerationResult[] results = await Task.WhenAll(calls);
 
@@ -129,16 +129,5 @@ public class CoalescingTests
         await Task.WhenAll(fox, owl);
         Assert.That(h.Fake.CallCount, Is.EqualTo(2));
         Assert.That(h.Cache.GetStatistics().CoalescedWaits, Is.Zero);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        // Bounded spin on a condition, not a timed wait: yields until the concurrent callers have all arrived.
-        for (int i = 0; i < 100_000 && !condition(); i++)
-        {
-            await Task.Yield();
-        }
-
-        Assert.That(condition(), Is.True, "the condition never became true");
     }
 }

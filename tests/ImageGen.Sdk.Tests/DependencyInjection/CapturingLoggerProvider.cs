@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk.Tests.DependencyInjection;
@@ -14,7 +15,13 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     {
     }
 
-    public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message);
+    /// <summary>One log entry: the formatted message, the exception's full text (message, inner exceptions, stack)
+    /// and every structured value as text, so assertions (a key leak, say) see all a log sink would.</summary>
+    public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, string? Exception, IReadOnlyList<KeyValuePair<string, string?>> State)
+    {
+        /// <summary>Gets every text the entry carries: message, exception text and state values.</summary>
+        public IEnumerable<string> Texts => [Message, .. Exception is null ? [] : new[] { Exception }, .. State.Select(kv => kv.Value ?? string.Empty)];
+    }
 
     private sealed class CapturingLogger(CapturingLoggerProvider owner, string category) : ILogger
     {
@@ -24,6 +31,14 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => owner.Entries.Enqueue(new LogEntry(category, logLevel, eventId, formatter(state, exception)));
+            => owner.Entries.Enqueue(new LogEntry(
+                category,
+                logLevel,
+                eventId,
+                formatter(state, exception),
+                exception?.ToString(),
+                state is IEnumerable<KeyValuePair<string, object?>> values
+                    ? [.. values.Select(kv => new KeyValuePair<string, string?>(kv.Key, Convert.ToString(kv.Value, CultureInfo.InvariantCulture)))]
+                    : []));
     }
 }

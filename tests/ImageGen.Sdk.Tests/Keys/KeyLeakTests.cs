@@ -49,7 +49,7 @@ public sealed class KeyLeakTests
 
         IReadOnlyList<ApiKeyStatistics> monitor = await services.GetRequiredService<IKeyPoolMonitor>().GetKeysAsync();
         string monitorJson = JsonSerializer.Serialize(monitor, MonitorJson);
-        List<string> outputs = [monitorJson, .. logs.Entries.Select(e => e.Message)];
+        List<string> outputs = [monitorJson, .. logs.Entries.SelectMany(e => e.Texts)];
         foreach (Exception failure in failures)
         {
             outputs.Add(failure.Message);
@@ -58,6 +58,7 @@ public sealed class KeyLeakTests
         }
 
         Assert.That(logs.Entries, Is.Not.Empty);
+        Assert.That(logs.Entries.SelectMany(e => e.State), Is.Not.Empty, "the structured values are checked too");
         Assert.That(monitor[0].State, Is.EqualTo(ApiKeyState.Retired));
         Assert.That(monitorJson, Does.Contain(ApiKeyFingerprint.Create(KeyA)));
         Assert.That(logs.Entries.Where(e => e.Level == LogLevel.Error).Select(e => e.Message), Has.Some.Contains("sk-…A1b2"), "the retirement names the fingerprint");
@@ -68,6 +69,7 @@ public sealed class KeyLeakTests
 
         if (keyCount == 1)
         {
+            Assert.That(logs.Entries.Where(e => e.Exception is not null), Is.Not.Empty, "the exception texts are checked too");
             Assert.That(failures[0].Message, Does.Contain("Incorrect API key provided"), "the provider's message is kept, redacted");
         }
     }

@@ -6,36 +6,11 @@ namespace ImageGen.Sdk.Tests.RateLimiting;
 /// <summary>Drives a <see cref="ManualTimeProvider"/> for the limits tests without sleeping on the wall clock.</summary>
 internal static class LimitsTestClock
 {
-    /// <summary>Lets continuations run until <paramref name="condition"/> holds, failing after a bounded number of spins.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what = "condition")
-    {
-        for (int i = 0; i < 20_000; i++)
-        {
-            if (condition())
-            {
-                return;
-            }
-
-            await Task.Yield();
-            if (i % 50 == 49)
-            {
-                await Task.Delay(1);
-            }
-        }
-
-        Assert.Fail($"Timed out waiting for {what}.");
-    }
+    /// <summary>Lets continuations run until <paramref name="condition"/> holds (bounded, see <see cref="TestWait"/>).</summary>
+    public static Task WaitUntilAsync(Func<bool> condition, string what = "condition") => TestWait.UntilAsync(condition, what);
 
     /// <summary>Lets pending continuations run (a few yields), for code that reacts to a timer.</summary>
-    public static async Task SettleAsync()
-    {
-        for (int i = 0; i < 20; i++)
-        {
-            await Task.Yield();
-        }
-
-        await Task.Delay(1);
-    }
+    public static Task SettleAsync() => TestWait.SettleAsync();
 
     /// <summary>Advances the clock in steps until <paramref name="done"/> holds or <paramref name="max"/> passes.</summary>
     public static async Task AdvanceUntilAsync(ManualTimeProvider clock, Func<bool> done, TimeSpan step, TimeSpan max)

@@ -369,6 +369,69 @@ public class FallbackImageGeneratorTests
         });
     }
 
+    // The first provider's own total time-out (as long as the deadline, started a moment later) can fire a hair before
+    // the deadline's timer; a fallback provider started then would only be cut off, after maybe sending a paid request.
+    [TestCase(1L)]
+    [TestCase(50 * TimeSpan.TicksPerMillisecond)]
+    [TestCase(100 * TimeSpan.TicksPerMillisecond)]
+    public async Task A_first_provider_failing_at_the_deadline_does_not_start_the_next(long ticksBeforeDeadline)
+    {
+        ManualTimeProvider time = new();
+        TimeSpan total = TimeSpan.FromSeconds(10);
+        _a.Then(async (_, _) =>
+        {
+            // Not the call's token: this is the provider's own timer, which fires before the deadline's.
+            await Task.Delay(total - TimeSpan.FromTicks(ticksBeforeDeadline), time, CancellationToken.None);
+            throw new ImageGenerationException(ImageGenerationErrorKind.Timeout, "a's total time-out") { Provider = "a" };
+        });
+        _b.Handler = Clock.HangAsync;
+        FallbackImageGenerator generator = CreateWithDeadline(time, new() { ["a"] = total, ["b"] = total, ["c"] = total });
+
+        Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("a fox"));
+        await time.WaitForTimersAsync(2); // the call's deadline and a's own time-out
+        time.Advance(total - TimeSpan.FromTicks(ticksBeforeDeadline));
+        await TestWait.UntilAsync(() => call.IsCompleted || _b.CallCount > 0, "the call to end or fall back");
+        await TestWait.SettleAsync();
+
+        Assert.That(_b.CallCount, Is.Zero, "no request reaches a provider that could only be cut off");
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(async () => await call);
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Timeout));
+            Assert.That(thrown.Provider, Is.EqualTo("a"), "the provider the deadline ended");
+            Assert.That(thrown.Message, Does.Contain("total timeout of 00:00:10 (Retry:TotalTimeout of 'a'), fallback included")
+                .And.Contain("'a' failed: Timeout").And.Contain("no time left to try 'b'"));
+            Assert.That(thrown.InnerException?.Message, Is.EqualTo("a's total time-out"));
+            Assert.That(thrown.Data[TransientFailures.AttemptsDataKey], Is.EqualTo(1));
+            Assert.That(_c.CallCount, Is.Zero);
+            Assert.That(time.ActiveTimerCount, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task A_fallback_with_more_than_the_minimum_left_still_starts()
+    {
+        ManualTimeProvider time = new();
+        TimeSpan total = TimeSpan.FromSeconds(10);
+        TimeSpan failAt = total - FallbackImageGenerator.MinimumTimeLeft(total) - TimeSpan.FromTicks(1);
+        _a.Then(async (_, ct) =>
+        {
+            await Task.Delay(failAt, time, ct);
+            throw new ImageGenerationException(ImageGenerationErrorKind.Timeout, "a's attempt time-out") { Provider = "a" };
+        });
+        FallbackImageGenerator generator = CreateWithDeadline(time, new() { ["a"] = total });
+
+        Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("a fox"));
+        await time.WaitForTimersAsync(2);
+        time.Advance(failAt);
+
+        ImageGenerationResult result = await Clock.Completed(call);
+        Assert.That(result.Provider, Is.EqualTo("b"));
+        Assert.That(FallbackImageGenerator.MinimumTimeLeft(total), Is.EqualTo(TimeSpan.FromMilliseconds(100)));
+        Assert.That(FallbackImageGenerator.MinimumTimeLeft(TimeSpan.FromMinutes(5)), Is.EqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That(FallbackImageGenerator.MinimumTimeLeft(TimeSpan.FromMilliseconds(10)), Is.EqualTo(TimeSpan.FromTicks(1000)));
+    }
+
     [Test]
     public async Task The_callers_cancellation_under_a_deadline_stays_a_cancellation()
     {

@@ -31,26 +31,12 @@ public static class Clock
     /// Waits (bounded, without moving fake time) until the code under test has registered at least
     /// <paramref name="count"/> timers, so advancing the clock fires them instead of racing them.
     /// </summary>
-    public static async Task WaitForTimersAsync(this ManualTimeProvider time, int count)
-    {
-        for (int i = 0; i < 2000 && time.ActiveTimerCount < count; i++)
-        {
-            await Task.Delay(1);
-        }
+    public static Task WaitForTimersAsync(this ManualTimeProvider time, int count)
+        => TestWait.UntilAsync(() => time.ActiveTimerCount >= count, () => "the code under test never started its timer");
 
-        Assert.That(time.ActiveTimerCount, Is.GreaterThanOrEqualTo(count), "the code under test never started its timer");
-    }
-
-    /// <summary>Waits (bounded) until <paramref name="condition"/> holds.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, Func<string>? describe = null)
-    {
-        for (int i = 0; i < 2000 && !condition(); i++)
-        {
-            await Task.Delay(1);
-        }
-
-        Assert.That(condition(), Is.True, describe?.Invoke() ?? "condition never held");
-    }
+    /// <summary>Waits (bounded, see <see cref="TestWait"/>) until <paramref name="condition"/> holds.</summary>
+    public static Task WaitUntilAsync(Func<bool> condition, Func<string>? describe = null)
+        => TestWait.UntilAsync(condition, describe ?? (() => "condition never held"));
 
     /// <summary>Awaits a call, failing (instead of hanging) when a bug leaves it waiting forever.</summary>
     public static async Task<T> Completed<T>(Task<T> task)

@@ -89,6 +89,10 @@ public sealed class RetryEndToEndTests : IDisposable
         Assert.That(async () => await call, Throws.InstanceOf<OperationCanceledException>());
 
         Time.Advance(TimeSpan.FromMinutes(5));
+
+        // Let whatever the advance released run first, so a send that would happen late, on a continuation, is seen.
+        await TestWait.SettleAsync();
+        await TestWait.SettleAsync();
         Assert.That(RequestCount, Is.EqualTo(1), "nothing is sent after cancellation");
         Assert.That(Time.ActiveTimerCount, Is.Zero, "no wait or time-out is left behind");
     }
