@@ -103,10 +103,10 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
         ArgumentNullException.ThrowIfNull(request);
         if (_keys.Length > 1)
         {
-            return RotateAsync(request, cancellationToken);
+            return Rotate(request, cancellationToken);
         }
 
-        return _counters[0].IsRetired ? Task.FromException<ImageGenerationResult>(AllKeysRetired(null)) : SendAsync(request, cancellationToken);
+        return _counters[0].IsRetired ? Task.FromException<ImageGenerationResult>(AllKeysRetired(null)) : Send(request, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -135,14 +135,64 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
         return keys[0].Generator;
     }
 
-    private async Task<ImageGenerationResult> RotateAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The common case without a state machine: a usable key is picked synchronously and its client answers
+    /// synchronously with a success that leaves the key its allowance; anything else continues in <see cref="RotateAsync"/>.
+    /// </summary>
+    private Task<ImageGenerationResult> Rotate(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        ValueTask<int> pick = PickAsync(null, cancellationToken);
+        if (!pick.IsCompletedSuccessfully)
+        {
+            return RotateAsync(request, pick, null, cancellationToken);
+        }
+
+        int index = pick.Result;
+        if (index < 0)
+        {
+            return RotateAsync(request, new ValueTask<int>(index), null, cancellationToken);
+        }
+
+        ApiKeyCounters counters = _counters[index];
+        counters.Started();
+        Task<ImageGenerationResult> sent = Start(_keys[index].Generator, request, cancellationToken);
+        if (sent.IsCompletedSuccessfully && !ProviderRateLimitExhaustion.TryGetDelay(sent.Result.RateLimit, out _, out _))
+        {
+            counters.Succeeded();
+            return sent;
+        }
+
+        return RotateAsync(request, new ValueTask<int>(index), sent, cancellationToken);
+    }
+
+    /// <summary>Calls a key's client; a synchronous throw becomes a faulted task, handled where the task is awaited.</summary>
+    private static Task<ImageGenerationResult> Start(IImageGenerator generator, ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return generator.GenerateAsync(request, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<ImageGenerationResult>(ex);
+        }
+    }
+
+    /// <summary>Tries keys until one answers, resting the keys that fail for key reasons, waiting when all rest.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="firstPick">The key picked for the first round (-1 when none was usable).</param>
+    /// <param name="firstCall">The first round's call, already started and counted, or <see langword="null"/> to start it here.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    private async Task<ImageGenerationResult> RotateAsync(ImageGenerationRequest request, ValueTask<int> firstPick, Task<ImageGenerationResult>? firstCall, CancellationToken cancellationToken)
     {
         bool[]? tried = null;
         TimeSpan waited = TimeSpan.Zero;
         ImageGenerationException? lastKeyFailure = null;
         for (int round = 0; ; round++)
         {
-            int index = await PickAsync(tried, cancellationToken).ConfigureAwait(false);
+            int index = round == 0
+                ? await firstPick.ConfigureAwait(false)
+                : await PickAsync(tried, cancellationToken).ConfigureAwait(false);
             if (index < 0)
             {
                 TimeSpan wait = await WaitForSoonestKeyAsync(waited, round, lastKeyFailure, cancellationToken).ConfigureAwait(false);
@@ -151,12 +201,17 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
                 continue;
             }
 
-            // Counted inline rather than through SendAsync: one async state machine per call keeps the pool cheap.
+            // Counted inline: one async state machine per call keeps the pool cheap when it has to wait.
             ApiKeyCounters counters = _counters[index];
-            counters.Started();
+            Task<ImageGenerationResult>? started = round == 0 ? firstCall : null;
+            if (started is null)
+            {
+                counters.Started();
+            }
+
             try
             {
-                ImageGenerationResult result = await _keys[index].Generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+                ImageGenerationResult result = await (started ?? _keys[index].Generator.GenerateAsync(request, cancellationToken)).ConfigureAwait(false);
                 counters.Succeeded();
                 if (ProviderRateLimitExhaustion.TryGetDelay(result.RateLimit, out TimeSpan reset, out string budget))
                 {
@@ -193,13 +248,25 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
     }
 
     /// <summary>The one-key path: the failure reaches the retry layer unchanged, but a rejected key is retired first.</summary>
-    private async Task<ImageGenerationResult> SendAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    private Task<ImageGenerationResult> Send(ImageGenerationRequest request, CancellationToken cancellationToken)
     {
         ApiKeyCounters counters = _counters[0];
         counters.Started();
+        Task<ImageGenerationResult> sent = Start(_keys[0].Generator, request, cancellationToken);
+        if (sent.IsCompletedSuccessfully)
+        {
+            counters.Succeeded();
+            return sent;
+        }
+
+        return CompleteAsync(counters, sent);
+    }
+
+    private async Task<ImageGenerationResult> CompleteAsync(ApiKeyCounters counters, Task<ImageGenerationResult> sent)
+    {
         try
         {
-            ImageGenerationResult result = await _keys[0].Generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+            ImageGenerationResult result = await sent.ConfigureAwait(false);
             counters.Succeeded();
             return result;
         }

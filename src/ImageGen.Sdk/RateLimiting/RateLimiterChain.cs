@@ -76,48 +76,47 @@ internal sealed class RateLimiterChain : RateLimiter
     /// <inheritdoc />
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
-        RateLimitLease[] taken = new RateLimitLease[_limiters.Length];
+        ChainLease taken = new(_limiters.Length);
         for (int i = 0; i < _limiters.Length; i++)
         {
             RateLimitLease lease = _limiters[i].AttemptAcquire(permitCount);
             if (!lease.IsAcquired)
             {
-                GiveBack(taken, i);
+                taken.GiveBack();
                 return lease;
             }
 
-            taken[i] = lease;
+            taken.Add(lease);
         }
 
-        return new ChainLease(taken);
+        return taken;
     }
 
     /// <inheritdoc />
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        RateLimitLease[] taken = new RateLimitLease[_limiters.Length];
-        int count = 0;
+        ChainLease taken = new(_limiters.Length);
         try
         {
-            for (; count < _limiters.Length; count++)
+            for (int i = 0; i < _limiters.Length; i++)
             {
-                RateLimitLease lease = await _limiters[count].AcquireAsync(permitCount, cancellationToken).ConfigureAwait(false);
+                RateLimitLease lease = await _limiters[i].AcquireAsync(permitCount, cancellationToken).ConfigureAwait(false);
                 if (!lease.IsAcquired)
                 {
-                    GiveBack(taken, count);
+                    taken.GiveBack();
                     return lease;
                 }
 
-                taken[count] = lease;
+                taken.Add(lease);
             }
         }
         catch
         {
-            GiveBack(taken, count);
+            taken.GiveBack();
             throw;
         }
 
-        return new ChainLease(taken);
+        return taken;
     }
 
     /// <inheritdoc />
@@ -134,32 +133,62 @@ internal sealed class RateLimiterChain : RateLimiter
         base.Dispose(disposing);
     }
 
-    private static void GiveBack(RateLimitLease[] taken, int count)
-    {
-        for (int i = count - 1; i >= 0; i--)
-        {
-            taken[i].Dispose();
-        }
-    }
-
     /// <summary>The permits of every limiter; marking it used marks each of them.</summary>
-    private sealed class ChainLease(RateLimitLease[] leases) : RefundableRateLimitLease
+    /// <remarks>
+    /// The first two leases live in fields, so the usual chain (a concurrency slot and one timed permit) costs one
+    /// object per call rather than a lease and an array.
+    /// </remarks>
+    private sealed class ChainLease(int capacity) : RefundableRateLimitLease
     {
-        public override IEnumerable<string> MetadataNames => leases.SelectMany(l => l.MetadataNames).Distinct();
+        private readonly RateLimitLease[]? _more = capacity > 2 ? new RateLimitLease[capacity - 2] : null;
+        private RateLimitLease? _first;
+        private RateLimitLease? _second;
+        private int _count;
+
+        public override IEnumerable<string> MetadataNames => Leases().SelectMany(l => l.MetadataNames).Distinct();
+
+        public void Add(RateLimitLease lease)
+        {
+            switch (_count)
+            {
+                case 0:
+                    _first = lease;
+                    break;
+                case 1:
+                    _second = lease;
+                    break;
+                default:
+                    _more![_count - 2] = lease;
+                    break;
+            }
+
+            _count++;
+        }
+
+        /// <summary>Disposes the leases taken so far, last first.</summary>
+        public void GiveBack()
+        {
+            for (int i = _count - 1; i >= 0; i--)
+            {
+                LeaseAt(i).Dispose();
+            }
+
+            _count = 0;
+        }
 
         public override void MarkUsed()
         {
-            foreach (RateLimitLease lease in leases)
+            for (int i = 0; i < _count; i++)
             {
-                RefundableRateLimitLease.MarkUsed(lease);
+                RefundableRateLimitLease.MarkUsed(LeaseAt(i));
             }
         }
 
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
-            foreach (RateLimitLease lease in leases)
+            for (int i = 0; i < _count; i++)
             {
-                if (lease.TryGetMetadata(metadataName, out metadata))
+                if (LeaseAt(i).TryGetMetadata(metadataName, out metadata))
                 {
                     return true;
                 }
@@ -173,10 +202,25 @@ internal sealed class RateLimiterChain : RateLimiter
         {
             if (disposing)
             {
-                GiveBack(leases, leases.Length);
+                GiveBack();
             }
 
             base.Dispose(disposing);
+        }
+
+        private RateLimitLease LeaseAt(int index) => index switch
+        {
+            0 => _first!,
+            1 => _second!,
+            _ => _more![index - 2],
+        };
+
+        private IEnumerable<RateLimitLease> Leases()
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                yield return LeaseAt(i);
+            }
         }
     }
 }

@@ -129,13 +129,47 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         return await SendAsync(lease, request, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<ImageGenerationResult> SendAsync(RateLimitLease? lease, ImageGenerationRequest request, CancellationToken cancellationToken)
+    /// <summary>Sends the call; when the layer below answers synchronously, returns its task without a state machine.</summary>
+    private Task<ImageGenerationResult> SendAsync(RateLimitLease? lease, ImageGenerationRequest request, CancellationToken cancellationToken)
     {
         // From here the permit is spent; a lease disposed before this point gives its permit back.
         RefundableRateLimitLease.MarkUsed(lease);
+        Task<ImageGenerationResult> sent;
         try
         {
-            ImageGenerationResult result = await InnerGenerator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+            sent = InnerGenerator.GenerateAsync(request, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Observed through an await below, so it is handled (and a cancellation ends up cancelled) as if thrown there.
+            sent = Task.FromException<ImageGenerationResult>(ex);
+        }
+
+        if (!sent.IsCompletedSuccessfully)
+        {
+            return CompleteAsync(lease, sent);
+        }
+
+        try
+        {
+            if (sent.Result.RateLimit is { } info)
+            {
+                PauseIfExhausted(info);
+            }
+        }
+        finally
+        {
+            lease?.Dispose();
+        }
+
+        return sent;
+    }
+
+    private async Task<ImageGenerationResult> CompleteAsync(RateLimitLease? lease, Task<ImageGenerationResult> sent)
+    {
+        try
+        {
+            ImageGenerationResult result = await sent.ConfigureAwait(false);
             if (result.RateLimit is { } info)
             {
                 PauseIfExhausted(info);
