@@ -259,10 +259,10 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
             return sent;
         }
 
-        return CompleteAsync(counters, sent);
+        return CompleteAsync(counters, sent, cancellationToken);
     }
 
-    private async Task<ImageGenerationResult> CompleteAsync(ApiKeyCounters counters, Task<ImageGenerationResult> sent)
+    private async Task<ImageGenerationResult> CompleteAsync(ApiKeyCounters counters, Task<ImageGenerationResult> sent, CancellationToken cancellationToken)
     {
         try
         {
