@@ -353,6 +353,56 @@ public class FileSystemImageCacheStoreTests
     }
 
     [Test]
+    public async Task Young_blobs_another_process_has_not_indexed_yet_do_not_make_a_sweep_evict_every_entry()
+    {
+        // The other process has a larger limit, so its own sweeps evict nothing here.
+        using FileSystemImageCacheStore first = NewStore(limit: 100_000);
+        using FileSystemImageCacheStore other = NewStore(limit: 10_000_000);
+        for (int i = 0; i < 3; i++)
+        {
+            await first.SetAsync(Key($"f{i}"), Entry(Bytes(5000, i)));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // Blobs the other process wrote whose index files are not (or no longer) there: young, so no sweep may
+        // delete them yet, and together above 90% of the limit.
+        for (int i = 0; i < 4; i++)
+        {
+            await other.SetAsync(Key($"o{i}"), Entry(Bytes(24_000, 100 + i)));
+            await other.RemoveAsync(Key($"o{i}"));
+        }
+
+        first.Sweep();
+
+        Assert.That(Directory.GetFiles(_directory, "*.blob", SearchOption.AllDirectories), Has.Length.EqualTo(7), "the young blobs stay");
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(await first.GetAsync(Key($"f{i}")), Is.Not.Null, $"evicting f{i} would free nothing the young blobs take");
+        }
+    }
+
+    [Test]
+    public async Task Evicting_an_entry_whose_blob_must_stay_counts_the_blob_as_still_on_disk()
+    {
+        using FileSystemImageCacheStore first = NewStore(limit: 100_000);
+        using FileSystemImageCacheStore other = NewStore(limit: 10_000_000);
+        for (int i = 0; i < 4; i++)
+        {
+            await other.SetAsync(Key($"o{i}"), Entry(Bytes(29_000, i)));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // The blobs are young and another instance wrote them: evicting an entry deletes its index file only.
+        first.Sweep();
+
+        Assert.That(await first.GetAsync(Key("o0")), Is.Null, "the least recently used entry goes");
+        for (int i = 1; i < 4; i++)
+        {
+            Assert.That(await first.GetAsync(Key($"o{i}")), Is.Not.Null, $"evicting o{i} as well would free nothing now");
+        }
+    }
+
+    [Test]
     public async Task A_new_instance_reports_the_entries_and_bytes_already_on_disk()
     {
         using (FileSystemImageCacheStore writer = NewStore())

@@ -21,7 +21,8 @@ namespace ImageGen.Sdk.Caching;
 /// <para>Several processes may share the directory. Each one re-scans the real directory contents (a full
 /// <see cref="Sweep"/>) on its first write, after every <see cref="RescanEveryWrites"/> writes or 1% of
 /// <see cref="MaxSizeBytes"/> written, at least every <see cref="RescanInterval"/> while it writes, and whenever its own
-/// estimate passes 95% of the limit; a sweep that finds more than 95% evicts down to 90%. The 5% headroom absorbs
+/// estimate passes 95% of the limit; a sweep that finds more than 95% evicts down to 90%, not counting blobs it may not
+/// delete yet (evicting cannot free them). The 5% headroom absorbs
 /// what other processes write between two of their own re-scans (up to about four writing at once). A blob no entry
 /// references is deleted only once it is older than <see cref="BlobGracePeriod"/>, because another process may have
 /// just written it and not yet its index file, unless its write time is still the one this instance gave it (its own
@@ -67,6 +68,10 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
     private DateTimeOffset? _lastSweep;
     private int _writesSinceSweep;
     private long _bytesSinceSweep;
+
+    // Guarded by _writeLock: the bytes the last sweep found on disk but could not delete yet (young blobs no entry
+    // references); the size estimate passes the high-water mark only above them.
+    private long _protectedBytes;
 
     /// <summary>Initializes a new store over <paramref name="directory"/> (created on first write).</summary>
     /// <param name="directory">The cache directory.</param>
@@ -205,7 +210,7 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
             // bytes and time, and the 5% headroom below the limit.
             if (_lastSweep is not DateTimeOffset last
                 || estimate < 0
-                || estimate > HighWaterBytes
+                || estimate - _protectedBytes > HighWaterBytes
                 || _writesSinceSweep >= RescanEveryWrites
                 || _bytesSinceSweep >= RescanBytes
                 || now - last >= RescanInterval)
@@ -307,7 +312,8 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
 
     /// <summary>
     /// Re-scans the directory: removes entries past their retention; when the directory holds more than 95% of the
-    /// limit, removes least recently used entries until it is at most 90%; removes blobs no entry references once
+    /// limit, removes least recently used entries until it is at most 90% (blobs it may not delete yet not counted);
+    /// removes blobs no entry references once
     /// they are older than <see cref="BlobGracePeriod"/>, and temporary files left by crashed writers. Recomputes the
     /// figures from what is on disk.
     /// </summary>
@@ -368,28 +374,37 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
 
         Dictionary<string, (long Size, DateTime LastWrite)> blobFiles = new(StringComparer.Ordinal);
         long total = entries.Sum(e => e.Size);
+
+        // Bytes no sweep may delete now: young blobs no entry references (another process may be indexing them). They
+        // count on disk but evicting entries cannot free them, so eviction aims above them; otherwise enough of them
+        // would make the sweep evict every entry and still end above its target.
+        long protectedBytes = 0;
         foreach (FileInfo info in EnumerateFileInfos(_blobsDirectory, "*" + BlobExtension))
         {
             string hash = Path.GetFileNameWithoutExtension(info.Name);
             DateTime lastWrite = info.LastWriteTimeUtc;
-            if (!references.ContainsKey(hash) && MayDeleteBlob(hash, lastWrite, graceStart))
+            bool referenced = references.ContainsKey(hash);
+            if (!referenced && MayDeleteBlob(hash, lastWrite, graceStart))
             {
                 TryDelete(info.FullName);
                 continue;
             }
 
-            // Young unreferenced blobs stay (another process may be indexing them) and count: they take disk space.
             blobFiles[hash] = (info.Length, lastWrite);
             total += info.Length;
+            if (!referenced)
+            {
+                protectedBytes += info.Length;
+            }
         }
 
         int remaining = entries.Count;
         long target = MaxSizeBytes / 10 * 9;
-        if (total > HighWaterBytes)
+        if (total - protectedBytes > HighWaterBytes)
         {
             foreach ((string path, _, long size, string[] blobs) in entries.OrderBy(e => e.LastAccess))
             {
-                if (total <= target)
+                if (total - protectedBytes <= target)
                 {
                     break;
                 }
@@ -404,12 +419,21 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
                 remaining--;
                 foreach (string blob in blobs)
                 {
+                    if (--references[blob] != 0 || !blobFiles.TryGetValue(blob, out (long Size, DateTime LastWrite) file))
+                    {
+                        continue;
+                    }
+
                     // A blob written or re-used within the grace period may belong to an index file another process is
-                    // writing right now: it stays until a later sweep.
-                    if (--references[blob] == 0 && blobFiles.TryGetValue(blob, out (long Size, DateTime LastWrite) file) && MayDeleteBlob(blob, file.LastWrite, graceStart))
+                    // writing right now: it stays until a later sweep, and evicting further cannot free it either.
+                    if (MayDeleteBlob(blob, file.LastWrite, graceStart))
                     {
                         TryDelete(Path.Combine(_blobsDirectory, blob[..2], blob + BlobExtension));
                         total -= file.Size;
+                    }
+                    else
+                    {
+                        protectedBytes += file.Size;
                     }
                 }
             }
@@ -429,6 +453,7 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
             Interlocked.Exchange(ref _approximateBytes, Math.Max(0, total));
         }
 
+        _protectedBytes = protectedBytes;
         _lastSweep = now;
         _writesSinceSweep = 0;
         _bytesSinceSweep = 0;
