@@ -285,6 +285,7 @@ public class FileSystemImageCacheStoreTests
         {
             FileSystemImageCacheStore writer = i % 2 == 0 ? first : second;
             await writer.SetAsync(Key($"p{i}"), Entry(Bytes(3000, i)));
+            await writer.WhenRescannedAsync();
             _time.Advance(TimeSpan.FromSeconds(1));
             Assert.That(DirectorySize(), Is.LessThanOrEqualTo(Limit), $"after write {i}");
         }
@@ -361,6 +362,7 @@ public class FileSystemImageCacheStoreTests
         for (int i = 0; i < 3; i++)
         {
             await first.SetAsync(Key($"f{i}"), Entry(Bytes(5000, i)));
+            await first.WhenRescannedAsync();
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 
@@ -369,6 +371,7 @@ public class FileSystemImageCacheStoreTests
         for (int i = 0; i < 4; i++)
         {
             await other.SetAsync(Key($"o{i}"), Entry(Bytes(24_000, 100 + i)));
+            await other.WhenRescannedAsync();
             await other.RemoveAsync(Key($"o{i}"));
         }
 
@@ -389,6 +392,7 @@ public class FileSystemImageCacheStoreTests
         for (int i = 0; i < 4; i++)
         {
             await other.SetAsync(Key($"o{i}"), Entry(Bytes(29_000, i)));
+            await other.WhenRescannedAsync();
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 
@@ -425,17 +429,21 @@ public class FileSystemImageCacheStoreTests
         using FileSystemImageCacheStore first = NewStore();
         using FileSystemImageCacheStore second = NewStore();
         await second.SetAsync(Key("s0"), Entry(Bytes(1000, 1)));
+        await second.WhenRescannedAsync();
         for (int i = 0; i < 3; i++)
         {
             await first.SetAsync(Key($"f{i}"), Entry(Bytes(1000, (byte)(10 + i))));
+            await first.WhenRescannedAsync();
         }
 
         _time.Advance(TimeSpan.FromSeconds(1));
         await second.SetAsync(Key("s1"), Entry(Bytes(1000, 2)));
+        await second.WhenRescannedAsync();
         Assert.That(second.GetStatistics().Entries, Is.EqualTo(2), "between re-scans an instance counts its own writes only");
 
         _time.Advance(FileSystemImageCacheStore.RescanInterval);
         await second.SetAsync(Key("s2"), Entry(Bytes(1000, 3)));
+        await second.WhenRescannedAsync();
         Assert.That(second.GetStatistics().Entries, Is.EqualTo(6));
         Assert.That(second.GetStatistics().Bytes, Is.EqualTo(DirectorySize()));
     }

@@ -21,7 +21,7 @@ namespace ImageGen.Sdk.Caching;
 /// <para>Several processes may share the directory. Each one re-scans the real directory contents (a full
 /// <see cref="Sweep"/>) on its first write, after every <see cref="RescanEveryWrites"/> writes or 1% of
 /// <see cref="MaxSizeBytes"/> written, at least every <see cref="RescanInterval"/> while it writes, and whenever its own
-/// estimate passes 95% of the limit; a sweep that finds more than 95% evicts down to 90%, not counting blobs it may not
+/// estimate passes 95% of the limit (in the background, after the write that asked for it returned; one at a time); a sweep that finds more than 95% evicts down to 90%, not counting blobs it may not
 /// delete yet (evicting cannot free them). The 5% headroom absorbs
 /// what other processes write between two of their own re-scans (up to about four writing at once). A blob no entry
 /// references is deleted only once it is older than <see cref="BlobGracePeriod"/>, because another process may have
@@ -72,6 +72,15 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
     // Guarded by _writeLock: the bytes the last sweep found on disk but could not delete yet (young blobs no entry
     // references); the size estimate passes the high-water mark only above them.
     private long _protectedBytes;
+
+    // Guarded by _writeLock: how many sweeps this instance finished.
+    private long _sweeps;
+
+    // The re-scan a write asked for runs in the background, so the writer's caller never waits for it; at most one
+    // runs at a time (1 while it runs), and Dispose cancels and awaits it.
+    private readonly CancellationTokenSource _disposing = new();
+    private int _rescanRunning;
+    private Task _rescan = Task.CompletedTask;
 
     /// <summary>Initializes a new store over <paramref name="directory"/> (created on first write).</summary>
     /// <param name="directory">The cache directory.</param>
@@ -161,6 +170,8 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        bool rescan;
+        long requestedAfterSweep = 0;
         try
         {
             DateTimeOffset now = _time.GetUtcNow();
@@ -206,21 +217,84 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
             _bytesSinceSweep += added;
             long estimate = Interlocked.Read(ref _approximateBytes) >= 0 ? Interlocked.Add(ref _approximateBytes, added) : -1;
 
+            // This instance's own writes past the high-water mark are evicted at once, so one process alone never
+            // goes over the limit; that happens once per 5% of the limit written at most.
+            rescan = false;
+            if (estimate >= 0 && estimate - _protectedBytes > HighWaterBytes)
+            {
+                SweepLocked(cancellationToken);
+            }
+
             // Other processes' writes are invisible to this estimate until a re-scan, hence the re-scans by count,
-            // bytes and time, and the 5% headroom below the limit.
-            if (_lastSweep is not DateTimeOffset last
+            // bytes and time, and the 5% headroom below the limit (which also covers what lands while the background
+            // re-scan waits for the lock).
+            else if (_lastSweep is not DateTimeOffset last
                 || estimate < 0
-                || estimate - _protectedBytes > HighWaterBytes
                 || _writesSinceSweep >= RescanEveryWrites
                 || _bytesSinceSweep >= RescanBytes
                 || now - last >= RescanInterval)
             {
-                SweepLocked(cancellationToken);
+                rescan = true;
+                requestedAfterSweep = _sweeps;
             }
         }
         finally
         {
             _writeLock.Release();
+        }
+
+        if (rescan)
+        {
+            StartRescan(requestedAfterSweep);
+        }
+    }
+
+    /// <summary>Completes when the background re-scan running now (if any) has finished; for tests.</summary>
+    internal Task WhenRescannedAsync() => Volatile.Read(ref _rescan);
+
+    private void StartRescan(long requestedAfterSweep)
+    {
+        // Reads and parses every index file: never on the writer's path, and never two at once.
+        if (_disposing.IsCancellationRequested || Interlocked.CompareExchange(ref _rescanRunning, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _rescan, Task.Run(() => RescanAsync(requestedAfterSweep)));
+    }
+
+    private async Task RescanAsync(long requestedAfterSweep)
+    {
+        CancellationToken cancellationToken = default;
+        try
+        {
+            cancellationToken = _disposing.Token;
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // A sweep that ran since the request (a write past the high-water mark, Sweep, InvalidateAsync) did the job.
+                if (_sweeps == requestedAfterSweep)
+                {
+                    SweepLocked(cancellationToken);
+                }
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Disposed meanwhile.
+        }
+        catch (Exception ex)
+        {
+            // Like any store failure: logged, never thrown at a caller; the next write asks again.
+            ImageCacheLog.StoreFailed(_logger, nameof(FileSystemImageCacheStore), "re-scan its directory", 0, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _rescanRunning, 0);
         }
     }
 
@@ -454,6 +528,7 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
         }
 
         _protectedBytes = protectedBytes;
+        _sweeps++;
         _lastSweep = now;
         _writesSinceSweep = 0;
         _bytesSinceSweep = 0;
@@ -515,7 +590,20 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _writeLock.Dispose();
+    public void Dispose()
+    {
+        if (_disposing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _disposing.Cancel();
+
+        // RescanAsync catches everything, so this wait only waits.
+        Volatile.Read(ref _rescan).GetAwaiter().GetResult();
+        _disposing.Dispose();
+        _writeLock.Dispose();
+    }
 
     private static bool TryDelete(string path)
     {
