@@ -20,10 +20,11 @@ namespace ImageGen.Sdk.Caching;
 /// access, and eviction removes least recently used entries until the directory is under the size limit.</para>
 /// <para>Several processes may share the directory. Each one re-scans the real directory contents (a full
 /// <see cref="Sweep"/>) on its first write, after every <see cref="RescanEveryWrites"/> writes or 1% of
-/// <see cref="MaxSizeBytes"/> written, at least every <see cref="RescanInterval"/> while it writes, and whenever its own
-/// estimate passes 95% of the limit (in the background, after the write that asked for it returned; one at a time); a sweep that finds more than 95% evicts down to 90%, not counting blobs it may not
-/// delete yet (evicting cannot free them). The 5% headroom absorbs
-/// what other processes write between two of their own re-scans (up to about four writing at once). A blob no entry
+/// <see cref="MaxSizeBytes"/> written and at least every <see cref="RescanInterval"/> while it writes, in the background
+/// after the write that asked for it has returned (one at a time), and before a write returns whenever that write takes
+/// its own estimate past 95% of the limit. A sweep that finds more than 95% evicts down to 90%, not counting blobs it
+/// may not delete yet (evicting cannot free them). The 5% headroom absorbs what other processes write between two of
+/// their own re-scans (up to about four writing at once). A blob no entry
 /// references is deleted only once it is older than <see cref="BlobGracePeriod"/>, because another process may have
 /// just written it and not yet its index file, unless its write time is still the one this instance gave it (its own
 /// index file, already written, was the last to claim it); a write that finds its blob already in place refreshes
