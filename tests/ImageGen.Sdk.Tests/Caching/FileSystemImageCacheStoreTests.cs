@@ -407,6 +407,19 @@ public class FileSystemImageCacheStoreTests
     }
 
     [Test]
+    public async Task Dispose_waits_for_the_background_rescan_and_may_be_called_twice()
+    {
+        FileSystemImageCacheStore store = NewStore();
+        await store.SetAsync(Key("a"), Entry(Bytes(1000, 1)));
+        Task rescan = store.WhenRescannedAsync();
+
+        store.Dispose();
+
+        Assert.That(rescan.IsCompletedSuccessfully, Is.True, "cancelled or finished, never left running or faulted");
+        Assert.DoesNotThrow(store.Dispose);
+    }
+
+    [Test]
     public async Task A_new_instance_reports_the_entries_and_bytes_already_on_disk()
     {
         using (FileSystemImageCacheStore writer = NewStore())

@@ -217,6 +217,13 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
             _writesSinceSweep++;
             _bytesSinceSweep += added;
             long estimate = Interlocked.Read(ref _approximateBytes) >= 0 ? Interlocked.Add(ref _approximateBytes, added) : -1;
+            if (estimate < 0)
+            {
+                // This instance's first write, before any sweep: a listing (no index file is read) gives the high-water
+                // check below a figure at once, whenever the background re-scan gets to run.
+                ScanFigures();
+                estimate = Interlocked.Read(ref _approximateBytes);
+            }
 
             // This instance's own writes past the high-water mark are evicted at once, so one process alone never
             // goes over the limit; that happens once per 5% of the limit written at most.
