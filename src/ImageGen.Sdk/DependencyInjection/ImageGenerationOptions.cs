@@ -29,10 +29,11 @@ public sealed class ImageGenerationOptions
 
     /// <summary>
     /// Gets or sets the largest provider API response body the library reads, in bytes (<c>ImageGeneration:MaxResponseBytes</c>).
-    /// A longer body fails with <see cref="ImageGenerationErrorKind.InvalidResponse"/> before it is read in full.
+    /// A longer body fails with <see cref="ImageGenerationErrorKind.InvalidResponse"/> before it is read in full. At most
+    /// <see cref="Array.MaxLength"/> (the images of a response are decoded into one array).
     /// </summary>
     /// <value>512 MiB: ten 3840x2160 images as base64 fit even when they do not compress.</value>
-    public long MaxResponseBytes { get; set; } = 512L * 1024 * 1024;
+    public long MaxResponseBytes { get; set; } = ImageGen.Sdk.Providers.OpenAI.OpenAIImageClientCore.DefaultMaxResponseBytes;
 
     /// <summary>Gets or sets the retry and timeout options of every provider (<c>ImageGeneration:Retry</c>);
     /// <c>Providers:{name}:Retry</c> overrides them per provider.</summary>

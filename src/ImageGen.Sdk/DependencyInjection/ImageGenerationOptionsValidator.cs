@@ -34,9 +34,10 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             errors.Add($"{Root}:MaxDownloadBytes must be between 1 and {Array.MaxLength}.");
         }
 
-        if (options.MaxResponseBytes <= 0)
+        if (options.MaxResponseBytes <= 0 || options.MaxResponseBytes > Array.MaxLength)
         {
-            errors.Add($"{Root}:MaxResponseBytes must be positive.");
+            // The images of a response are decoded into one array sized from its length.
+            errors.Add($"{Root}:MaxResponseBytes must be between 1 and {Array.MaxLength}.");
         }
 
         ResilienceOptionsValidation.Validate(options, errors);

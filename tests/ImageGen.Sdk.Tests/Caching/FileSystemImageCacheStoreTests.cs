@@ -285,6 +285,7 @@ public class FileSystemImageCacheStoreTests
         {
             FileSystemImageCacheStore writer = i % 2 == 0 ? first : second;
             await writer.SetAsync(Key($"p{i}"), Entry(Bytes(3000, i)));
+            await writer.WhenRescannedAsync();
             _time.Advance(TimeSpan.FromSeconds(1));
             Assert.That(DirectorySize(), Is.LessThanOrEqualTo(Limit), $"after write {i}");
         }
@@ -353,6 +354,72 @@ public class FileSystemImageCacheStoreTests
     }
 
     [Test]
+    public async Task Young_blobs_another_process_has_not_indexed_yet_do_not_make_a_sweep_evict_every_entry()
+    {
+        // The other process has a larger limit, so its own sweeps evict nothing here.
+        using FileSystemImageCacheStore first = NewStore(limit: 100_000);
+        using FileSystemImageCacheStore other = NewStore(limit: 10_000_000);
+        for (int i = 0; i < 3; i++)
+        {
+            await first.SetAsync(Key($"f{i}"), Entry(Bytes(5000, i)));
+            await first.WhenRescannedAsync();
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // Blobs the other process wrote whose index files are not (or no longer) there: young, so no sweep may
+        // delete them yet, and together above 90% of the limit.
+        for (int i = 0; i < 4; i++)
+        {
+            await other.SetAsync(Key($"o{i}"), Entry(Bytes(24_000, 100 + i)));
+            await other.WhenRescannedAsync();
+            await other.RemoveAsync(Key($"o{i}"));
+        }
+
+        first.Sweep();
+
+        Assert.That(Directory.GetFiles(_directory, "*.blob", SearchOption.AllDirectories), Has.Length.EqualTo(7), "the young blobs stay");
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(await first.GetAsync(Key($"f{i}")), Is.Not.Null, $"evicting f{i} would free nothing the young blobs take");
+        }
+    }
+
+    [Test]
+    public async Task Evicting_an_entry_whose_blob_must_stay_counts_the_blob_as_still_on_disk()
+    {
+        using FileSystemImageCacheStore first = NewStore(limit: 100_000);
+        using FileSystemImageCacheStore other = NewStore(limit: 10_000_000);
+        for (int i = 0; i < 4; i++)
+        {
+            await other.SetAsync(Key($"o{i}"), Entry(Bytes(29_000, i)));
+            await other.WhenRescannedAsync();
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // The blobs are young and another instance wrote them: evicting an entry deletes its index file only.
+        first.Sweep();
+
+        Assert.That(await first.GetAsync(Key("o0")), Is.Null, "the least recently used entry goes");
+        for (int i = 1; i < 4; i++)
+        {
+            Assert.That(await first.GetAsync(Key($"o{i}")), Is.Not.Null, $"evicting o{i} as well would free nothing now");
+        }
+    }
+
+    [Test]
+    public async Task Dispose_waits_for_the_background_rescan_and_may_be_called_twice()
+    {
+        FileSystemImageCacheStore store = NewStore();
+        await store.SetAsync(Key("a"), Entry(Bytes(1000, 1)));
+        Task rescan = store.WhenRescannedAsync();
+
+        store.Dispose();
+
+        Assert.That(rescan.IsCompletedSuccessfully, Is.True, "cancelled or finished, never left running or faulted");
+        Assert.DoesNotThrow(store.Dispose);
+    }
+
+    [Test]
     public async Task A_new_instance_reports_the_entries_and_bytes_already_on_disk()
     {
         using (FileSystemImageCacheStore writer = NewStore())
@@ -375,17 +442,21 @@ public class FileSystemImageCacheStoreTests
         using FileSystemImageCacheStore first = NewStore();
         using FileSystemImageCacheStore second = NewStore();
         await second.SetAsync(Key("s0"), Entry(Bytes(1000, 1)));
+        await second.WhenRescannedAsync();
         for (int i = 0; i < 3; i++)
         {
             await first.SetAsync(Key($"f{i}"), Entry(Bytes(1000, (byte)(10 + i))));
+            await first.WhenRescannedAsync();
         }
 
         _time.Advance(TimeSpan.FromSeconds(1));
         await second.SetAsync(Key("s1"), Entry(Bytes(1000, 2)));
+        await second.WhenRescannedAsync();
         Assert.That(second.GetStatistics().Entries, Is.EqualTo(2), "between re-scans an instance counts its own writes only");
 
         _time.Advance(FileSystemImageCacheStore.RescanInterval);
         await second.SetAsync(Key("s2"), Entry(Bytes(1000, 3)));
+        await second.WhenRescannedAsync();
         Assert.That(second.GetStatistics().Entries, Is.EqualTo(6));
         Assert.That(second.GetStatistics().Bytes, Is.EqualTo(DirectorySize()));
     }

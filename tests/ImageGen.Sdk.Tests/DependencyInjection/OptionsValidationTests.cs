@@ -87,7 +87,8 @@ public class OptionsValidationTests
 
     [TestCase("0")]
     [TestCase("-1")]
-    public void Non_positive_MaxResponseBytes_names_the_key(string value)
+    [TestCase("4294967296")]
+    public void MaxResponseBytes_outside_one_array_names_the_key(string value)
     {
         OptionsValidationException ex = FailStartup(
             ("ImageGeneration:MaxResponseBytes", value),

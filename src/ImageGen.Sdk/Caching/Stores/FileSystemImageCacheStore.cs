@@ -20,9 +20,11 @@ namespace ImageGen.Sdk.Caching;
 /// access, and eviction removes least recently used entries until the directory is under the size limit.</para>
 /// <para>Several processes may share the directory. Each one re-scans the real directory contents (a full
 /// <see cref="Sweep"/>) on its first write, after every <see cref="RescanEveryWrites"/> writes or 1% of
-/// <see cref="MaxSizeBytes"/> written, at least every <see cref="RescanInterval"/> while it writes, and whenever its own
-/// estimate passes 95% of the limit; a sweep that finds more than 95% evicts down to 90%. The 5% headroom absorbs
-/// what other processes write between two of their own re-scans (up to about four writing at once). A blob no entry
+/// <see cref="MaxSizeBytes"/> written and at least every <see cref="RescanInterval"/> while it writes, in the background
+/// after the write that asked for it has returned (one at a time), and before a write returns whenever that write takes
+/// its own estimate past 95% of the limit. A sweep that finds more than 95% evicts down to 90%, not counting blobs it
+/// may not delete yet (evicting cannot free them). The 5% headroom absorbs what other processes write between two of
+/// their own re-scans (up to about four writing at once). A blob no entry
 /// references is deleted only once it is older than <see cref="BlobGracePeriod"/>, because another process may have
 /// just written it and not yet its index file, unless its write time is still the one this instance gave it (its own
 /// index file, already written, was the last to claim it); a write that finds its blob already in place refreshes
@@ -67,6 +69,19 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
     private DateTimeOffset? _lastSweep;
     private int _writesSinceSweep;
     private long _bytesSinceSweep;
+
+    // Guarded by _writeLock: the bytes the last sweep found on disk but could not delete yet (young blobs no entry
+    // references); the size estimate passes the high-water mark only above them.
+    private long _protectedBytes;
+
+    // Guarded by _writeLock: how many sweeps this instance finished.
+    private long _sweeps;
+
+    // The re-scan a write asked for runs in the background, so the writer's caller never waits for it; at most one
+    // runs at a time (1 while it runs), and Dispose cancels and awaits it.
+    private readonly CancellationTokenSource _disposing = new();
+    private int _rescanRunning;
+    private Task _rescan = Task.CompletedTask;
 
     /// <summary>Initializes a new store over <paramref name="directory"/> (created on first write).</summary>
     /// <param name="directory">The cache directory.</param>
@@ -156,6 +171,8 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        bool rescan;
+        long requestedAfterSweep = 0;
         try
         {
             DateTimeOffset now = _time.GetUtcNow();
@@ -200,22 +217,92 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
             _writesSinceSweep++;
             _bytesSinceSweep += added;
             long estimate = Interlocked.Read(ref _approximateBytes) >= 0 ? Interlocked.Add(ref _approximateBytes, added) : -1;
+            if (estimate < 0)
+            {
+                // This instance's first write, before any sweep: a listing (no index file is read) gives the high-water
+                // check below a figure at once, whenever the background re-scan gets to run.
+                ScanFigures();
+                estimate = Interlocked.Read(ref _approximateBytes);
+            }
+
+            // This instance's own writes past the high-water mark are evicted at once, so one process alone never
+            // goes over the limit; that happens once per 5% of the limit written at most.
+            rescan = false;
+            if (estimate >= 0 && estimate - _protectedBytes > HighWaterBytes)
+            {
+                SweepLocked(cancellationToken);
+            }
 
             // Other processes' writes are invisible to this estimate until a re-scan, hence the re-scans by count,
-            // bytes and time, and the 5% headroom below the limit.
-            if (_lastSweep is not DateTimeOffset last
+            // bytes and time, and the 5% headroom below the limit (which also covers what lands while the background
+            // re-scan waits for the lock).
+            else if (_lastSweep is not DateTimeOffset last
                 || estimate < 0
-                || estimate > HighWaterBytes
                 || _writesSinceSweep >= RescanEveryWrites
                 || _bytesSinceSweep >= RescanBytes
                 || now - last >= RescanInterval)
             {
-                SweepLocked(cancellationToken);
+                rescan = true;
+                requestedAfterSweep = _sweeps;
             }
         }
         finally
         {
             _writeLock.Release();
+        }
+
+        if (rescan)
+        {
+            StartRescan(requestedAfterSweep);
+        }
+    }
+
+    /// <summary>Completes when the background re-scan running now (if any) has finished; for tests.</summary>
+    internal Task WhenRescannedAsync() => Volatile.Read(ref _rescan);
+
+    private void StartRescan(long requestedAfterSweep)
+    {
+        // Reads and parses every index file: never on the writer's path, and never two at once.
+        if (_disposing.IsCancellationRequested || Interlocked.CompareExchange(ref _rescanRunning, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _rescan, Task.Run(() => RescanAsync(requestedAfterSweep)));
+    }
+
+    private async Task RescanAsync(long requestedAfterSweep)
+    {
+        CancellationToken cancellationToken = default;
+        try
+        {
+            cancellationToken = _disposing.Token;
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // A sweep that ran since the request (a write past the high-water mark, Sweep, InvalidateAsync) did the job.
+                if (_sweeps == requestedAfterSweep)
+                {
+                    SweepLocked(cancellationToken);
+                }
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Disposed meanwhile.
+        }
+        catch (Exception ex)
+        {
+            // Like any store failure: logged, never thrown at a caller; the next write asks again.
+            ImageCacheLog.StoreFailed(_logger, nameof(FileSystemImageCacheStore), "re-scan its directory", 0, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _rescanRunning, 0);
         }
     }
 
@@ -307,7 +394,8 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
 
     /// <summary>
     /// Re-scans the directory: removes entries past their retention; when the directory holds more than 95% of the
-    /// limit, removes least recently used entries until it is at most 90%; removes blobs no entry references once
+    /// limit, removes least recently used entries until it is at most 90% (blobs it may not delete yet not counted);
+    /// removes blobs no entry references once
     /// they are older than <see cref="BlobGracePeriod"/>, and temporary files left by crashed writers. Recomputes the
     /// figures from what is on disk.
     /// </summary>
@@ -368,28 +456,37 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
 
         Dictionary<string, (long Size, DateTime LastWrite)> blobFiles = new(StringComparer.Ordinal);
         long total = entries.Sum(e => e.Size);
+
+        // Bytes no sweep may delete now: young blobs no entry references (another process may be indexing them). They
+        // count on disk but evicting entries cannot free them, so eviction aims above them; otherwise enough of them
+        // would make the sweep evict every entry and still end above its target.
+        long protectedBytes = 0;
         foreach (FileInfo info in EnumerateFileInfos(_blobsDirectory, "*" + BlobExtension))
         {
             string hash = Path.GetFileNameWithoutExtension(info.Name);
             DateTime lastWrite = info.LastWriteTimeUtc;
-            if (!references.ContainsKey(hash) && MayDeleteBlob(hash, lastWrite, graceStart))
+            bool referenced = references.ContainsKey(hash);
+            if (!referenced && MayDeleteBlob(hash, lastWrite, graceStart))
             {
                 TryDelete(info.FullName);
                 continue;
             }
 
-            // Young unreferenced blobs stay (another process may be indexing them) and count: they take disk space.
             blobFiles[hash] = (info.Length, lastWrite);
             total += info.Length;
+            if (!referenced)
+            {
+                protectedBytes += info.Length;
+            }
         }
 
         int remaining = entries.Count;
         long target = MaxSizeBytes / 10 * 9;
-        if (total > HighWaterBytes)
+        if (total - protectedBytes > HighWaterBytes)
         {
             foreach ((string path, _, long size, string[] blobs) in entries.OrderBy(e => e.LastAccess))
             {
-                if (total <= target)
+                if (total - protectedBytes <= target)
                 {
                     break;
                 }
@@ -404,12 +501,21 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
                 remaining--;
                 foreach (string blob in blobs)
                 {
+                    if (--references[blob] != 0 || !blobFiles.TryGetValue(blob, out (long Size, DateTime LastWrite) file))
+                    {
+                        continue;
+                    }
+
                     // A blob written or re-used within the grace period may belong to an index file another process is
-                    // writing right now: it stays until a later sweep.
-                    if (--references[blob] == 0 && blobFiles.TryGetValue(blob, out (long Size, DateTime LastWrite) file) && MayDeleteBlob(blob, file.LastWrite, graceStart))
+                    // writing right now: it stays until a later sweep, and evicting further cannot free it either.
+                    if (MayDeleteBlob(blob, file.LastWrite, graceStart))
                     {
                         TryDelete(Path.Combine(_blobsDirectory, blob[..2], blob + BlobExtension));
                         total -= file.Size;
+                    }
+                    else
+                    {
+                        protectedBytes += file.Size;
                     }
                 }
             }
@@ -429,6 +535,8 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
             Interlocked.Exchange(ref _approximateBytes, Math.Max(0, total));
         }
 
+        _protectedBytes = protectedBytes;
+        _sweeps++;
         _lastSweep = now;
         _writesSinceSweep = 0;
         _bytesSinceSweep = 0;
@@ -490,7 +598,20 @@ public sealed class FileSystemImageCacheStore : IImageCacheStore, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _writeLock.Dispose();
+    public void Dispose()
+    {
+        if (_disposing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _disposing.Cancel();
+
+        // RescanAsync catches everything, so this wait only waits.
+        Volatile.Read(ref _rescan).GetAwaiter().GetResult();
+        _disposing.Dispose();
+        _writeLock.Dispose();
+    }
 
     private static bool TryDelete(string path)
     {

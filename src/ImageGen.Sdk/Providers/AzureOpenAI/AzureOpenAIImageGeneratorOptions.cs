@@ -50,5 +50,5 @@ public sealed class AzureOpenAIImageGeneratorOptions
     /// further, so a faulty gateway cannot exhaust memory.
     /// </summary>
     /// <value>512 MiB: ten 3840x2160 images as base64 fit even when they do not compress.</value>
-    public long MaxResponseBytes { get; set; } = 512L * 1024 * 1024;
+    public long MaxResponseBytes { get; set; } = OpenAI.OpenAIImageClientCore.DefaultMaxResponseBytes;
 }

@@ -58,6 +58,11 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
     // Content-Length known: images are slices of _arena; _imageStart is where the image in progress begins.
     private byte[]? _arena;
     private int _arenaUsed;
+
+    // _arena[_arenaClean..] is known to be zero; always at least _arenaUsed. The array is allocated uninitialised and
+    // every image is a slice of it, so MemoryMarshal.TryGetArray on an image reaches the whole array: the part no image
+    // covers is cleared before any image is handed out, or it could expose leftover heap memory.
+    private int _arenaClean;
     private int _imageStart;
 
     // Content-Length unknown: the image in progress.
@@ -91,8 +96,18 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
     public ReadOnlySpan<byte> Remainder => _remainder.WrittenSpan;
 
     /// <summary>Gets the decoded images, in the order their values appeared; each is exactly the decoded bytes.</summary>
-    /// <remarks>With a Content-Length the images are slices of one shared array, so they are not copied.</remarks>
-    public IReadOnlyList<ReadOnlyMemory<byte>> Images => _images;
+    /// <remarks>
+    /// With a Content-Length the images are slices of one shared array, so they are not copied; the part of that array
+    /// no image covers is cleared here, so it holds nothing but zeros.
+    /// </remarks>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Images
+    {
+        get
+        {
+            ClearArenaTail();
+            return _images;
+        }
+    }
 
     /// <summary>Gets a value indicating whether the body ended in the middle of a JSON value (a cut-off body).</summary>
     public bool IsIncomplete => _mode != Mode.Structure || _depth != 0 || !_sawValue;
@@ -351,6 +366,7 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
         else
         {
             _arenaUsed += written;
+            _arenaClean = Math.Max(_arenaClean, _arenaUsed);
         }
 
         if (status != OperationStatus.Done || consumed != base64.Length)
@@ -373,6 +389,7 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
             long remaining = contentLength - (_fed + _chunkIndex + 1);
             long bound = (remaining / 4 * 3) + 3;
             _arena = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(bound, 16, Array.MaxLength));
+            _arenaClean = _arena.Length;
         }
 
         _imageStart = _arenaUsed;
@@ -393,9 +410,23 @@ internal sealed class Base64ExtractingJsonScanner : IDisposable
 
         byte[] next = GC.AllocateUninitializedArray<byte>((int)size);
         _arena.AsSpan(_imageStart, current).CopyTo(next);
+
+        // Images already finished keep the old array reachable: what follows them is the moved image's start and
+        // uninitialised memory.
+        _arena.AsSpan(_imageStart, _arenaClean - _imageStart).Clear();
         _arena = next;
+        _arenaClean = next.Length;
         _imageStart = 0;
         _arenaUsed = current;
+    }
+
+    private void ClearArenaTail()
+    {
+        if (_arena is not null && _arenaClean > _arenaUsed)
+        {
+            _arena.AsSpan(_arenaUsed, _arenaClean - _arenaUsed).Clear();
+            _arenaClean = _arenaUsed;
+        }
     }
 
     private void FinishImage()

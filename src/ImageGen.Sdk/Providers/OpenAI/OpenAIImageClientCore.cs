@@ -113,6 +113,7 @@ internal sealed partial class OpenAIImageClientCore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDownloadBytes, "options.MaxDownloadBytes");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDownloadBytes, Array.MaxLength, "options.MaxDownloadBytes");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxResponseBytes, "options.MaxResponseBytes");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxResponseBytes, Array.MaxLength, "options.MaxResponseBytes");
         return new OpenAIImageClientCore(providerName, httpClientSource, downloadClient, logger, timeProvider, maxDownloadBytes, maxResponseBytes, apiKey.Trim());
     }
 

@@ -73,7 +73,7 @@ internal static class OpenAIRequestChecks
             warnings.Add(isEdit
                 ? "Style was ignored: image edits take no style."
                 : OpenAIModelCatalog.Find(modelFamily) is null
-                    ? $"Style was not sent: '{modelFamily}' is not a model known to take a style (only dall-e-3 does; for an Azure deployment set the provider's Model). Set ProviderOptions[\"style\"] to send it anyway."
+                    ? $"Style was not sent: '{modelFamily}' is not a model known to take a style (only dall-e-3 does; for an Azure deployment name the model behind it: ImageGeneration:Providers:{{name}}:DefaultModel, or AzureOpenAIImageGeneratorOptions.Model). Set ProviderOptions[\"style\"] to send it anyway."
                     : $"Style was not sent: model '{modelFamily}' takes no style (only dall-e-3 does).");
         }
 

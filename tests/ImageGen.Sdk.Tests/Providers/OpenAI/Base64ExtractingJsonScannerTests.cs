@@ -169,6 +169,41 @@ public class Base64ExtractingJsonScannerTests
         Assert.That(allocated, Is.LessThan(image.Length * 1.05), "one array for the image, no copy");
     }
 
+    [Test]
+    public void The_shared_array_behind_the_images_holds_nothing_but_the_images_and_zeros(
+        [Values(7, 4096, 1 << 20)] int chunkSize,
+        [Values(Announced.Exact, Announced.Longer, Announced.Shorter)] Announced announced)
+    {
+        // A caller can reach the whole array behind an image with MemoryMarshal.TryGetArray; with a Content-Length
+        // that understates the body, the second image starts in one array and moves to a larger one, leaving its
+        // first bytes behind the first image.
+        byte[] first = TestImages.Png(40, 30, seed: 1);
+        byte[] second = TestImages.Png(17, 9, seed: 2);
+        byte[] body = Encoding.UTF8.GetBytes(TestImages.ImagesResponseJson(first, second));
+
+        using Base64ExtractingJsonScanner scanner = Feed(body, chunkSize, announced);
+
+        Dictionary<byte[], List<ArraySegment<byte>>> arrays = new(ReferenceEqualityComparer.Instance);
+        foreach (ReadOnlyMemory<byte> image in scanner.Images)
+        {
+            Assert.That(MemoryMarshal.TryGetArray(image, out ArraySegment<byte> segment), Is.True);
+            arrays.TryAdd(segment.Array!, []);
+            arrays[segment.Array!].Add(segment);
+        }
+
+        foreach ((byte[] array, List<ArraySegment<byte>> segments) in arrays)
+        {
+            bool[] covered = new bool[array.Length];
+            foreach (ArraySegment<byte> segment in segments)
+            {
+                covered.AsSpan(segment.Offset, segment.Count).Fill(true);
+            }
+
+            int stray = Enumerable.Range(0, array.Length).Count(i => !covered[i] && array[i] != 0);
+            Assert.That(stray, Is.Zero, $"non-zero bytes outside the images in an array of {array.Length}");
+        }
+    }
+
     private static Base64ExtractingJsonScanner Feed(byte[] body, int chunkSize, Announced announced = Announced.Unknown)
     {
         long? contentLength = announced switch

@@ -137,7 +137,8 @@ public class OpenAIModelAwareFieldsTests
 
         Assert.That(_mock.LastBody.TryGetProperty("style", out _), Is.False, "a deployment of unknown model is treated like a GPT image model");
         Assert.That(_mock.LastBody.GetProperty("output_format").GetString(), Is.EqualTo("png"));
-        Assert.That(gpt.Warnings.Single(), Does.StartWith("Style was not sent: 'img-prod' is not a model known to take a style").And.Contain("Model"));
+        Assert.That(gpt.Warnings.Single(), Does.StartWith("Style was not sent: 'img-prod' is not a model known to take a style")
+            .And.Contain("ImageGeneration:Providers:{name}:DefaultModel").And.Contain("AzureOpenAIImageGeneratorOptions.Model"));
     }
 
     private AzureOpenAIImageGenerator CreateAzure(Action<AzureOpenAIImageGeneratorOptions> configure)

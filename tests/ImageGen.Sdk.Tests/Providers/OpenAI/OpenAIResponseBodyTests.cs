@@ -113,7 +113,8 @@ public class OpenAIResponseBodyTests
 
     [TestCase(0)]
     [TestCase(-1)]
-    public void A_non_positive_MaxResponseBytes_is_refused_at_construction(long value)
+    [TestCase(4294967296)]
+    public void A_MaxResponseBytes_outside_one_array_is_refused_at_construction(long value)
     {
         ArgumentOutOfRangeException? ex = Assert.Throws<ArgumentOutOfRangeException>(() => _mock.Create(o => o.MaxResponseBytes = value));
 
