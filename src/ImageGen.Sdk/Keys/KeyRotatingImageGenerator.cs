@@ -215,7 +215,7 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
                 counters.Succeeded();
                 if (ProviderRateLimitExhaustion.TryGetDelay(result.RateLimit, out TimeSpan reset, out string budget))
                 {
-                    await CoolExhaustedKeyAsync(index, reset, budget).ConfigureAwait(false);
+                    await RecordKeyStateAsync(CoolExhaustedKeyAsync(index, reset, budget), index, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 return result;
@@ -227,7 +227,7 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
                 {
                     if (ProviderRateLimitExhaustion.TryGetDelay(ex.RateLimit, out TimeSpan reset, out string budget))
                     {
-                        await CoolExhaustedKeyAsync(index, reset, budget).ConfigureAwait(false);
+                        await RecordKeyStateAsync(CoolExhaustedKeyAsync(index, reset, budget), index, CancellationToken.None).ConfigureAwait(false);
                     }
 
                     throw;
@@ -242,7 +242,9 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
             }
 
             // The key is put out of the way; the same attempt moves on to another key at once, without a back-off.
-            await RestKeyAsync(index, lastKeyFailure, cancellationToken).ConfigureAwait(false);
+            // Without the store's record the key is still skipped for the rest of this call (tried) and, when
+            // rejected, retired in this process.
+            await RecordKeyStateAsync(RestKeyAsync(index, lastKeyFailure, cancellationToken), index, cancellationToken).ConfigureAwait(false);
             (tried ??= new bool[_keys.Length])[index] = true;
         }
     }
@@ -460,6 +462,27 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
     }
 
     /// <summary>
+    /// Awaits a key-state write. A failing store is logged and never thrown: it must not replace the call's outcome
+    /// (an image already paid for, or the provider's own failure), and the key layer degrades to this instance's view.
+    /// Only the caller's cancellation propagates.
+    /// </summary>
+    private async Task RecordKeyStateAsync(Task write, int index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception storeFailure)
+        {
+            LogKeyStateNotStored(_logger, storeFailure, _keys[index].Fingerprint, _provider);
+        }
+    }
+
+    /// <summary>
     /// Retires a rejected key: this process never uses it again (kept in its counters, so a shared store that forgets
     /// cannot revive it), the store learns it for other instances, and the first retirement is logged at Error.
     /// </summary>
@@ -620,6 +643,9 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
 
     [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "API key {Fingerprint} of provider {Provider} is retired in this process, but the key state store failed to record it; other instances may still use it")]
     private static partial void LogRetirementNotStored(ILogger logger, Exception exception, string fingerprint, string provider);
+
+    [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "The key state store failed to record the state of API key {Fingerprint} of provider {Provider}; the call goes on with this instance's view of the key")]
+    private static partial void LogKeyStateNotStored(ILogger logger, Exception exception, string fingerprint, string provider);
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "API key {Fingerprint} of provider {Provider} was rate-limited; cooling for {CooldownMs} ms and moving on to another key")]
     private static partial void LogCooling(ILogger logger, string fingerprint, string provider, long cooldownMs);

@@ -66,6 +66,56 @@ public sealed class RetirementStoreFailureTests
         Assert.That(warning.Exception, Does.Contain("store down late"));
     }
 
+    [Test]
+    public async Task With_several_keys_a_store_that_throws_while_cooling_a_key_does_not_stop_the_move_to_the_next_key()
+    {
+        FailingStore store = new(_ => ValueTask.FromException(new InvalidOperationException("store down")));
+        FakeImageGenerator a = new("openai");
+        FakeImageGenerator b = new("openai");
+        a.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(5), status: 429);
+        CapturingLoggerProvider logs = new();
+        KeyRotatingImageGenerator generator = new(
+            [new ApiKeyClient(ApiKeyFingerprint.Create("sk-test-aaaa-0001"), a), new ApiKeyClient(ApiKeyFingerprint.Create("sk-test-bbbb-0002"), b)],
+            "openai",
+            new KeyRotationOptions { Strategy = KeyRotationStrategy.Failover },
+            store: store,
+            logger: logs.CreateLogger("keys"));
+
+        ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("a lighthouse"));
+
+        Assert.That(result.Images, Has.Count.EqualTo(1));
+        Assert.That((a.CallCount, b.CallCount), Is.EqualTo((1, 1)), "the same attempt moved on to key B");
+        CapturingLoggerProvider.LogEntry warning = logs.Entries.Single(e => e.Level == LogLevel.Warning);
+        Assert.That(warning.Message, Does.Contain(ApiKeyFingerprint.Create("sk-test-aaaa-0001")).And.Contain("failed to record"));
+        Assert.That(warning.Exception, Does.Contain("store down"));
+    }
+
+    [Test]
+    public async Task A_store_that_throws_while_cooling_an_exhausted_key_does_not_lose_the_image()
+    {
+        FailingStore store = new(_ => ValueTask.FromException(new InvalidOperationException("store down")));
+        FakeImageGenerator a = new("openai");
+        FakeImageGenerator b = new("openai");
+        ImageGenerationRequest request = new("a lighthouse");
+        a.Then((r, _) => Task.FromResult(new ImageGenerationResult(FakeImageGenerator.CreateResult(r))
+        {
+            RateLimit = RateLimiting.RateLimitHeaderTestSupport.Requests(0, TimeSpan.FromSeconds(4)),
+        }));
+        CapturingLoggerProvider logs = new();
+        KeyRotatingImageGenerator generator = new(
+            [new ApiKeyClient(ApiKeyFingerprint.Create("sk-test-aaaa-0001"), a), new ApiKeyClient(ApiKeyFingerprint.Create("sk-test-bbbb-0002"), b)],
+            "openai",
+            new KeyRotationOptions { Strategy = KeyRotationStrategy.Failover },
+            store: store,
+            logger: logs.CreateLogger("keys"));
+
+        ImageGenerationResult result = await generator.GenerateAsync(request);
+
+        Assert.That(result.Images, Has.Count.EqualTo(1), "the paid image reaches the caller");
+        Assert.That(store.Writes, Is.EqualTo(1));
+        Assert.That(logs.Entries.Single(e => e.Level == LogLevel.Warning).Exception, Does.Contain("store down"));
+    }
+
     /// <summary>A key store whose reads say "active" and whose writes do what the test says (fail, hang).</summary>
     private sealed class FailingStore(Func<ApiKeyStatus, ValueTask> write) : IKeyStateStore
     {
