@@ -9,6 +9,7 @@ public sealed class RetirementStoreFailureTests
 {
     private const string Key = "sk-test-0123456789-c3d4";
     private static readonly string Fingerprint = ApiKeyFingerprint.Create(Key);
+    private static readonly string FingerprintA = ApiKeyFingerprint.Create("sk-test-aaaa-0001");
 
     [Test]
     public void A_store_that_throws_does_not_replace_the_providers_401_and_the_key_stays_retired()
@@ -74,19 +75,14 @@ public sealed class RetirementStoreFailureTests
         FakeImageGenerator b = new("openai");
         a.ThenFail(ImageGenerationErrorKind.RateLimited, TimeSpan.FromSeconds(5), status: 429);
         CapturingLoggerProvider logs = new();
-        KeyRotatingImageGenerator generator = new(
-            [new ApiKeyClient(ApiKeyFingerprint.Create("sk-test-aaaa-0001"), a), new ApiKeyClient(ApiKeyFingerprint.Create("sk-test-bbbb-0002"), b)],
-            "openai",
-            new KeyRotationOptions { Strategy = KeyRotationStrategy.Failover },
-            store: store,
-            logger: logs.CreateLogger("keys"));
+        KeyRotatingImageGenerator generator = FailoverPair(a, b, store, logs);
 
         ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("a lighthouse"));
 
         Assert.That(result.Images, Has.Count.EqualTo(1));
         Assert.That((a.CallCount, b.CallCount), Is.EqualTo((1, 1)), "the same attempt moved on to key B");
         CapturingLoggerProvider.LogEntry warning = logs.Entries.Single(e => e.Level == LogLevel.Warning);
-        Assert.That(warning.Message, Does.Contain(ApiKeyFingerprint.Create("sk-test-aaaa-0001")).And.Contain("failed to record"));
+        Assert.That(warning.Message, Does.Contain(FingerprintA).And.Contain("failed to record"));
         Assert.That(warning.Exception, Does.Contain("store down"));
     }
 
@@ -102,12 +98,7 @@ public sealed class RetirementStoreFailureTests
             RateLimit = RateLimiting.RateLimitHeaderTestSupport.Requests(0, TimeSpan.FromSeconds(4)),
         }));
         CapturingLoggerProvider logs = new();
-        KeyRotatingImageGenerator generator = new(
-            [new ApiKeyClient(ApiKeyFingerprint.Create("sk-test-aaaa-0001"), a), new ApiKeyClient(ApiKeyFingerprint.Create("sk-test-bbbb-0002"), b)],
-            "openai",
-            new KeyRotationOptions { Strategy = KeyRotationStrategy.Failover },
-            store: store,
-            logger: logs.CreateLogger("keys"));
+        KeyRotatingImageGenerator generator = FailoverPair(a, b, store, logs);
 
         ImageGenerationResult result = await generator.GenerateAsync(request);
 
@@ -115,6 +106,14 @@ public sealed class RetirementStoreFailureTests
         Assert.That(store.Writes, Is.EqualTo(1));
         Assert.That(logs.Entries.Single(e => e.Level == LogLevel.Warning).Exception, Does.Contain("store down"));
     }
+
+    /// <summary>Two keys in failover order (A first) over <paramref name="store"/>, logging into <paramref name="logs"/>.</summary>
+    private static KeyRotatingImageGenerator FailoverPair(FakeImageGenerator a, FakeImageGenerator b, IKeyStateStore store, CapturingLoggerProvider logs) => new(
+        [new ApiKeyClient(FingerprintA, a), new ApiKeyClient(ApiKeyFingerprint.Create("sk-test-bbbb-0002"), b)],
+        "openai",
+        new KeyRotationOptions { Strategy = KeyRotationStrategy.Failover },
+        store: store,
+        logger: logs.CreateLogger("keys"));
 
     /// <summary>A key store whose reads say "active" and whose writes do what the test says (fail, hang).</summary>
     private sealed class FailingStore(Func<ApiKeyStatus, ValueTask> write) : IKeyStateStore
