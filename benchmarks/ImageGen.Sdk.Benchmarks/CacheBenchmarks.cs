@@ -163,6 +163,8 @@ public class CacheBenchmarks
 
     private sealed class FixedImageGenerator(byte[] bytes) : IImageGenerator
     {
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+
         public Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
             => Task.FromResult(new ImageGenerationResult([new GeneratedImage(bytes, ImageMediaTypes.Png)], "bench", "bench-model") { EstimatedCostUsd = 0.04m });
     }

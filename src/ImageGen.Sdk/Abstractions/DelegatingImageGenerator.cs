@@ -22,6 +22,22 @@ public abstract class DelegatingImageGenerator : IImageGenerator, IDisposable
     public virtual Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
         => InnerGenerator.GenerateAsync(request, cancellationToken);
 
+    /// <summary>
+    /// Answers with this layer when it is of <paramref name="serviceType"/> and no key is given, otherwise asks the
+    /// inner generator.
+    /// </summary>
+    /// <param name="serviceType">The type of object being requested.</param>
+    /// <param name="serviceKey">An optional key that narrows the request.</param>
+    /// <returns>The object, or <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
+    public virtual object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this)
+            ? this
+            : InnerGenerator.GetService(serviceType, serviceKey);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -19,4 +19,17 @@ public interface IImageGenerator
     /// <exception cref="ImageGenerationException">The provider or a layer failed the call.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks the generator, or a generator it wraps, for an object of type <paramref name="serviceType"/>.</summary>
+    /// <param name="serviceType">The type of object being requested.</param>
+    /// <param name="serviceKey">An optional key that narrows the request.</param>
+    /// <returns>The object, or <see langword="null"/> when neither this generator nor any it wraps has one.</returns>
+    /// <remarks>
+    /// This is how layers find what they need without type checks or back-references, as in
+    /// Microsoft.Extensions.AI: a provider client answers with its <see cref="ImageGeneratorMetadata"/>, a
+    /// <see cref="DelegatingImageGenerator"/> answers with itself when it is of the requested type and otherwise asks
+    /// the generator it wraps. Implementations never throw for an unknown type; they return <see langword="null"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
+    object? GetService(Type serviceType, object? serviceKey = null);
 }

@@ -67,6 +67,25 @@ public class ImageGenerationException : Exception
     /// </summary>
     public bool IsTransient { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether a local layer refused the call before it reached the provider: the client-side
+    /// rate limiter, the key pool, an open circuit, a budget or a user quota.
+    /// </summary>
+    /// <remarks>
+    /// Retry stops at a local refusal (the layer already waited as long as it was allowed to) and the circuit breaker
+    /// never counts one as a provider failure. Providers leave it <see langword="false"/>: whatever they report came
+    /// from the provider, with or without an HTTP status.
+    /// </remarks>
+    /// <value><see langword="false"/>.</value>
+    public bool IsLocalRefusal { get; init; }
+
+    /// <summary>
+    /// Gets or sets how many provider attempts the failed call made, counted by the retry layer (the most any part
+    /// needed when a call was split); 0 when no retry layer counted them or nothing was sent.
+    /// </summary>
+    /// <value>0.</value>
+    public int Attempts { get; set; }
+
     /// <summary>Gets whether a kind is transient by default.</summary>
     /// <param name="kind">The kind.</param>
     /// <returns><see langword="true"/> for rate limits, server errors, time-outs, network failures and unavailability.</returns>

@@ -604,6 +604,7 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
             {
                 Provider = _provider,
                 RetryAfter = wait,
+                IsLocalRefusal = true,
             };
         }
 
@@ -628,6 +629,7 @@ public sealed partial class KeyRotatingImageGenerator : DelegatingImageGenerator
         {
             Provider = _provider,
             StatusCode = lastKeyFailure?.StatusCode,
+            IsLocalRefusal = lastKeyFailure is null,
         };
 
     private enum KeyFailure

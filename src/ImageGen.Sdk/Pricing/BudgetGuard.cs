@@ -41,6 +41,7 @@ internal sealed class BudgetGuard
             {
                 Provider = provider,
                 RetryAfter = scope.EndsAt - _timeProvider.GetUtcNow(),
+                IsLocalRefusal = true,
             };
         }
 

@@ -322,6 +322,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         {
             Provider = _provider,
             RetryAfter = retryAfter,
+            IsLocalRefusal = true,
         };
 
     private static string Format(TimeSpan? span)

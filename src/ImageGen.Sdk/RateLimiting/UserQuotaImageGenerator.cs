@@ -100,6 +100,7 @@ public sealed partial class UserQuotaImageGenerator : DelegatingImageGenerator
                 $"This user's daily limit of {limit} images is reached; it resets at midnight UTC. The call was not sent.")
             {
                 RetryAfter = midnight - now,
+                IsLocalRefusal = true,
             };
         }
 
@@ -150,7 +151,10 @@ public sealed partial class UserQuotaImageGenerator : DelegatingImageGenerator
         lease.Dispose();
         throw new ImageGenerationException(
             ImageGenerationErrorKind.RateLimited,
-            $"This user already has {limit} calls in flight, the most the quota allows. The call was not sent.");
+            $"This user already has {limit} calls in flight, the most the quota allows. The call was not sent.")
+        {
+            IsLocalRefusal = true,
+        };
     }
 
     [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "user quotas: tier '{Tier}' is not configured under ImageGeneration:UserQuotas:Tiers; the base quotas apply")]

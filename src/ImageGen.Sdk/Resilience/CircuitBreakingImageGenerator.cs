@@ -139,14 +139,14 @@ public sealed partial class CircuitBreakingImageGenerator : DelegatingImageGener
             retryAfter = TimeSpan.Zero;
         }
 
-        // Unavailable without a status is how every local refusal is marked: retry stops at once and the circuit
-        // does not count it (TransientFailures.IsLocalRefusal).
+        // A local refusal: retry stops at once and the circuit does not count it.
         return new ImageGenerationException(
             ImageGenerationErrorKind.Unavailable,
             $"Provider '{ProviderName}' is unavailable: its circuit is open after repeated failures; it will be tried again in {Math.Ceiling(retryAfter.TotalSeconds)} s.")
         {
             Provider = _provider,
             RetryAfter = retryAfter,
+            IsLocalRefusal = true,
         };
     }
 

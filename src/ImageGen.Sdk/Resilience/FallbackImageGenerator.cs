@@ -212,7 +212,7 @@ public sealed partial class FallbackImageGenerator : DelegatingImageGenerator
         {
             Provider = provider.Name,
         };
-        timeout.Data[TransientFailures.AttemptsDataKey] = attempts;
+        timeout.Attempts = attempts;
         LogGaveUp(_logger, timeout, tried, provider.Name, timeout.Kind);
         return timeout;
     }

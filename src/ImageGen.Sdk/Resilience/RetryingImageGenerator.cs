@@ -184,7 +184,11 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
         };
 
         string reason = exception is TimeoutRejectedException ? "total timeout elapsed" : state.StopReason ?? "not retried";
-        final.Data[TransientFailures.AttemptsDataKey] = state.Attempts;
+        if (final is ImageGenerationException failure)
+        {
+            failure.Attempts = state.Attempts;
+        }
+
         if (_logger.IsEnabled(LogLevel.Warning))
         {
             LogGaveUp(_logger, final, ProviderName, state.Attempts, state.MaxRetries + 1, TransientFailures.Describe(final), reason);

@@ -14,9 +14,6 @@ namespace ImageGen.Sdk.Resilience;
 /// </remarks>
 internal static class TransientFailures
 {
-    /// <summary>The <see cref="Exception.Data"/> key carrying the number of attempts a failed call made.</summary>
-    public const string AttemptsDataKey = "ImageGen.Attempts";
-
     /// <summary>Gets whether trying the same provider again may succeed.</summary>
     /// <param name="exception">The failure.</param>
     /// <returns>The provider's <see cref="ImageGenerationException.IsTransient"/>, except <see langword="false"/> for
@@ -37,14 +34,12 @@ internal static class TransientFailures
         _ => IsHttpClientTimeout(exception),
     };
 
-    /// <summary>Gets whether the failure is a refusal of a local layer (rate limiter, key rotation, circuit breaker)
-    /// that already waited as long as it was allowed to: <see cref="ImageGenerationErrorKind.RateLimited"/> or
-    /// <see cref="ImageGenerationErrorKind.Unavailable"/> without an HTTP status. Providers always set
-    /// <see cref="ImageGenerationException.StatusCode"/> on failures that come from a response.</summary>
+    /// <summary>Gets whether the failure is a refusal of a local layer (rate limiter, key rotation, circuit breaker,
+    /// budget, quota) that never reached the provider: <see cref="ImageGenerationException.IsLocalRefusal"/>.</summary>
     /// <param name="exception">The failure.</param>
     /// <returns><see langword="true"/> when the call never reached the provider because a local layer refused it.</returns>
     public static bool IsLocalRefusal(Exception exception)
-        => exception is ImageGenerationException { StatusCode: null, Kind: ImageGenerationErrorKind.RateLimited or ImageGenerationErrorKind.Unavailable };
+        => exception is ImageGenerationException { IsLocalRefusal: true };
 
     /// <summary>Gets whether a failure says the provider is unhealthy, for the circuit breaker.</summary>
     /// <param name="exception">The failure.</param>
@@ -87,5 +82,5 @@ internal static class TransientFailures
     /// <summary>Gets the attempts a failed call recorded, or 0.</summary>
     /// <param name="exception">The failure.</param>
     /// <returns>The attempts.</returns>
-    public static int GetAttempts(Exception exception) => exception.Data[AttemptsDataKey] is int attempts ? attempts : 0;
+    public static int GetAttempts(Exception exception) => exception is ImageGenerationException e ? e.Attempts : 0;
 }

@@ -3,6 +3,8 @@ namespace ImageGen.Sdk.Tests.Providers;
 /// <summary>A generator that records requests and counts how often it is disposed.</summary>
 internal sealed class DisposalCountingGenerator(string provider) : IImageGenerator, IDisposable
 {
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+
     public int DisposeCount { get; private set; }
 
     public List<ImageGenerationRequest> Requests { get; } = [];

@@ -87,6 +87,8 @@ public sealed class SynchronousAnswerTests
     /// <summary>Throws from <see cref="GenerateAsync"/> itself instead of returning a faulted task.</summary>
     private sealed class ThrowingGenerator(Exception exception) : IImageGenerator
     {
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+
         public Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
             => throw exception;
     }

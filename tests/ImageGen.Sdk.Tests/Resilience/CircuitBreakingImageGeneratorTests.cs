@@ -20,11 +20,11 @@ public class CircuitBreakingImageGeneratorTests
         _time,
         _logger);
 
-    private async Task FailTimesAsync(CircuitBreakingImageGenerator breaker, int times, ImageGenerationErrorKind kind = ImageGenerationErrorKind.ServerError)
+    private async Task FailTimesAsync(CircuitBreakingImageGenerator breaker, int times, ImageGenerationErrorKind kind = ImageGenerationErrorKind.ServerError, bool localRefusal = false)
     {
         for (int i = 0; i < times; i++)
         {
-            _fake.ThenFail(kind);
+            _fake.ThenThrow(new ImageGenerationException(kind, $"fake {kind}") { Provider = _fake.Provider, IsLocalRefusal = localRefusal });
             ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => breaker.GenerateAsync(Request));
             Assert.That(thrown!.Kind, Is.EqualTo(kind), "the provider's own failure passes through while the circuit is closed");
         }
@@ -184,7 +184,7 @@ public class CircuitBreakingImageGeneratorTests
     public async Task Local_limiter_refusals_do_not_open_it_but_provider_429s_do()
     {
         CircuitBreakingImageGenerator breaker = Create();
-        await FailTimesAsync(breaker, 6, ImageGenerationErrorKind.RateLimited); // no status: a local limiter refused
+        await FailTimesAsync(breaker, 6, ImageGenerationErrorKind.RateLimited, localRefusal: true); // a local limiter refused
         Assert.That(breaker.State, Is.EqualTo(CircuitState.Closed));
 
         // The six refusals counted as successes, so seven provider 429s pass the 0.5 ratio.

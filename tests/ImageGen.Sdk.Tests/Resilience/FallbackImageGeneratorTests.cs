@@ -364,7 +364,7 @@ public class FallbackImageGeneratorTests
             Assert.That(thrown.Message, Does.Contain($"total timeout of {TimeSpan.FromSeconds(limitSeconds)} (Retry:TotalTimeout of '{first}'), fallback included")
                 .And.Contain($"'{first}' failed: ServerError").And.Contain($"'{second}' was cut off"));
             Assert.That(_c.CallCount, Is.Zero, "no provider is tried after the deadline");
-            Assert.That(thrown.Data[TransientFailures.AttemptsDataKey], Is.EqualTo(2));
+            Assert.That(thrown.Attempts, Is.EqualTo(2));
             Assert.That(time.ActiveTimerCount, Is.Zero);
         });
     }
@@ -402,7 +402,7 @@ public class FallbackImageGeneratorTests
             Assert.That(thrown.Message, Does.Contain("total timeout of 00:00:10 (Retry:TotalTimeout of 'a'), fallback included")
                 .And.Contain("'a' failed: Timeout").And.Contain("no time left to try 'b'"));
             Assert.That(thrown.InnerException?.Message, Is.EqualTo("a's total time-out"));
-            Assert.That(thrown.Data[TransientFailures.AttemptsDataKey], Is.EqualTo(1));
+            Assert.That(thrown.Attempts, Is.EqualTo(1));
             Assert.That(_c.CallCount, Is.Zero);
             Assert.That(time.ActiveTimerCount, Is.Zero);
         });

@@ -176,10 +176,10 @@ public class RetryingImageGeneratorTests
 
     [TestCase(ImageGenerationErrorKind.RateLimited)]
     [TestCase(ImageGenerationErrorKind.Unavailable)]
-    public async Task A_local_refusal_without_status_is_not_retried_and_keeps_its_retry_after(ImageGenerationErrorKind kind)
+    public async Task A_local_refusal_is_not_retried_and_keeps_its_retry_after(ImageGenerationErrorKind kind)
     {
         // The rate limiter, key rotation or circuit breaker below already waited as long as it was allowed.
-        ImageGenerationException refusal = new(kind, "refused locally") { Provider = "p", RetryAfter = TimeSpan.FromSeconds(5) };
+        ImageGenerationException refusal = new(kind, "refused locally") { Provider = "p", RetryAfter = TimeSpan.FromSeconds(5), IsLocalRefusal = true };
         _fake.ThenThrow(refusal).ThenSucceed();
         Task<ImageGenerationResult> call = Create().GenerateAsync(Request);
 
@@ -364,7 +364,7 @@ public class RetryingImageGeneratorTests
     public void An_open_circuit_is_not_waited_out()
     {
         // How the circuit breaker marks its refusal: Unavailable without an HTTP status.
-        ImageGenerationException open = new(ImageGenerationErrorKind.Unavailable, "open") { RetryAfter = TimeSpan.FromSeconds(10) };
+        ImageGenerationException open = new(ImageGenerationErrorKind.Unavailable, "open") { RetryAfter = TimeSpan.FromSeconds(10), IsLocalRefusal = true };
         _fake.ThenThrow(open).ThenSucceed();
         Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(Request));
         Assert.That(_fake.CallCount, Is.EqualTo(1));

@@ -8,6 +8,14 @@ namespace ImageGen.Sdk.Tests.TestSupport;
 /// </summary>
 public sealed class FakeImageGenerator : IImageGenerator
 {
+    /// <summary>Gets or sets what <see cref="GetService"/> answers for <see cref="ImageGeneratorMetadata"/>; <see langword="null"/> for none.</summary>
+    public ImageGeneratorMetadata? Metadata { get; set; }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+        => serviceKey is not null ? null
+            : serviceType == typeof(ImageGeneratorMetadata) ? Metadata
+            : serviceType.IsInstanceOfType(this) ? this : null;
+
     private readonly ConcurrentQueue<Func<ImageGenerationRequest, CancellationToken, Task<ImageGenerationResult>>> _script = new();
     private int _callCount;
 

@@ -22,6 +22,7 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
     private readonly string? _deployment;
     private readonly string _apiVersion;
     private readonly string? _model;
+    private readonly ImageGeneratorMetadata _metadata;
 
     /// <summary>Initializes a new client.</summary>
     /// <param name="httpClient">The client for API calls. Credentials are set per request, so it may be shared.</param>
@@ -67,6 +68,13 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
         _apiVersion = options.ApiVersion.Trim();
         _model = string.IsNullOrWhiteSpace(options.Model) ? null : options.Model.Trim();
         _endpoint = NormalizeEndpoint(options.Endpoint);
+        List<ImageModelCapabilities> models = [.. OpenAIModelCatalog.All];
+        if (_deployment is not null && OpenAIModelCatalog.Find(_model ?? _deployment) is { } underlying)
+        {
+            models.Add(OpenAIModelCatalog.Rename(underlying, _deployment));
+        }
+
+        _metadata = new ImageGeneratorMetadata(options.ProviderName, "AzureOpenAI", _deployment ?? _model ?? OpenAIModelCatalog.DefaultModel, models, _endpoint);
     }
 
     /// <inheritdoc />
@@ -127,5 +135,19 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
 
         builder.Path = path.Length == 0 ? "/" : path;
         return builder.Uri;
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        return serviceType == typeof(ImageGeneratorMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
     }
 }

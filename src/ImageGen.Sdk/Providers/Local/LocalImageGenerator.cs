@@ -41,6 +41,7 @@ public sealed class LocalImageGenerator : IImageGenerator
     private readonly string _defaultModel;
     private readonly long _maxPixels;
     private readonly TimeProvider _timeProvider;
+    private readonly ImageGeneratorMetadata _metadata;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">The options; the defaults when <see langword="null"/>. Values are copied.</param>
@@ -60,6 +61,13 @@ public sealed class LocalImageGenerator : IImageGenerator
         _defaultModel = options.DefaultModel;
         _maxPixels = options.MaxPixels;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        List<ImageModelCapabilities> models = [DescribeModel(LocalImageGeneratorOptions.LocalPngModel, _maxPixels)];
+        if (!string.Equals(_defaultModel, LocalImageGeneratorOptions.LocalPngModel, StringComparison.OrdinalIgnoreCase))
+        {
+            models.Add(DescribeModel(_defaultModel, _maxPixels));
+        }
+
+        _metadata = new ImageGeneratorMetadata(_providerName, "Local", _defaultModel, models);
     }
 
     /// <inheritdoc />
@@ -220,5 +228,19 @@ public sealed class LocalImageGenerator : IImageGenerator
         BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
         sha.AppendData(length);
         sha.AppendData(bytes);
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        return serviceType == typeof(ImageGeneratorMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
     }
 }

@@ -23,6 +23,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
     private readonly string _defaultModel;
     private readonly string? _organization;
     private readonly string? _project;
+    private readonly ImageGeneratorMetadata _metadata;
 
     /// <summary>Initializes a new client.</summary>
     /// <param name="httpClient">The client for API calls. Credentials are set per request, so it may be shared.</param>
@@ -72,6 +73,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator
         _project = options.Project;
         _endpoint = AppendPath(options.BaseUrl, "images/generations");
         _editsEndpoint = AppendPath(options.BaseUrl, "images/edits");
+        _metadata = new ImageGeneratorMetadata(options.ProviderName, "OpenAI", options.DefaultModel, [.. OpenAIModelCatalog.All], options.BaseUrl);
     }
 
     /// <summary>Gets the URL generation requests are posted to.</summary>
@@ -109,5 +111,19 @@ public sealed class OpenAIImageGenerator : IImageGenerator
         UriBuilder builder = new(baseUrl);
         builder.Path = builder.Path.TrimEnd('/') + "/" + path;
         return builder.Uri;
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        return serviceType == typeof(ImageGeneratorMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
     }
 }
