@@ -19,6 +19,7 @@ using OpenAI;
 using OpenAI.Images;
 using OpenAIGeneratedImage = OpenAI.Images.GeneratedImage;
 using OpenAIImageOptions = OpenAI.Images.ImageGenerationOptions;
+using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Benchmarks;
 
@@ -75,7 +76,7 @@ public class OpenAIParseBenchmarks
         _baseUrl = new Uri(new Uri(address), "/v1");
 
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
-        _ours = new OpenAIImageGenerator(_http, new OpenAIImageGeneratorOptions { ApiKey = ApiKey, BaseUrl = _baseUrl });
+        _ours = new OpenAIImageGenerator(new OpenAIImageGeneratorOptions { ApiKey = ApiKey, BaseUrl = _baseUrl }, new ProviderTransport(_http));
 
         // The same HttpClient (so the same connection pool and handler) for every contender: only parsing differs.
         _openAi = new ImageClient(

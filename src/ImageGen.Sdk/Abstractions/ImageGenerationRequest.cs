@@ -65,6 +65,17 @@ public sealed record ImageGenerationRequest(string Prompt)
     /// </summary>
     public bool AllowFallback { get; init; }
 
+    /// <summary>
+    /// Gets where a long job reports its progress (queued with position, running with percent, downloading, done),
+    /// for providers that know it. Reports may arrive on any thread.
+    /// </summary>
+    /// <remarks>
+    /// Progress is how the caller listens, not what is drawn: it is never part of the cache key, and a cache hit or a
+    /// coalesced call reports nothing from the provider. It is not printed by <see cref="ToString"/>.
+    /// </remarks>
+    /// <value><see langword="null"/>: no reports.</value>
+    public IProgress<ImageGenerationProgress>? Progress { get; init; }
+
     private bool PrintMembers(StringBuilder builder)
     {
         // The prompt, negative prompt and user may be personal data: print only their lengths and presence.

@@ -33,7 +33,7 @@ public sealed class ImageGenerationOptions
     /// <see cref="Array.MaxLength"/> (the images of a response are decoded into one array).
     /// </summary>
     /// <value>512 MiB: ten 3840x2160 images as base64 fit even when they do not compress.</value>
-    public long MaxResponseBytes { get; set; } = ImageGen.Sdk.Providers.OpenAI.OpenAIImageClientCore.DefaultMaxResponseBytes;
+    public long MaxResponseBytes { get; set; } = ImageGen.Sdk.Providers.HttpImageGeneratorOptions.DefaultMaxResponseBytes;
 
     /// <summary>Gets or sets the retry and timeout options of every provider (<c>ImageGeneration:Retry</c>);
     /// <c>Providers:{name}:Retry</c> overrides them per provider.</summary>

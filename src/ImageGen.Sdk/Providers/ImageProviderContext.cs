@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
 namespace ImageGen.Sdk.Providers;
 
 /// <summary>What a <see cref="IImageProviderFactory"/> needs to create one client.</summary>
@@ -37,4 +41,25 @@ public sealed class ImageProviderContext
     /// <c>ImageGen.{name}</c> with the name lower-cased (see <see cref="ImageGenerationHttpClientNames.ForProvider"/>).
     /// </summary>
     public string HttpClientName => ImageGenerationHttpClientNames.ForProvider(Name);
+
+    /// <summary>Gets the cap on an image downloaded from a result URL (<c>ImageGeneration:MaxDownloadBytes</c>).</summary>
+    public long MaxDownloadBytes => GlobalOptions?.MaxDownloadBytes ?? HttpImageGeneratorOptions.DefaultMaxDownloadBytes;
+
+    /// <summary>Gets the cap on an API response body (<c>ImageGeneration:MaxResponseBytes</c>).</summary>
+    public long MaxResponseBytes => GlobalOptions?.MaxResponseBytes ?? HttpImageGeneratorOptions.DefaultMaxResponseBytes;
+
+    private ImageGenerationOptions? GlobalOptions => Services.GetService<IOptions<ImageGenerationOptions>>()?.Value;
+
+    /// <summary>
+    /// Creates the transport of this provider's client: the <see cref="IHttpClientFactory"/> client
+    /// <see cref="HttpClientName"/> asked for per call, <see cref="ImageGenerationHttpClientNames.Downloads"/> for
+    /// result URLs, a logger named <c>ImageGen.Sdk.Providers.{name}</c> and the registered <see cref="TimeProvider"/>.
+    /// </summary>
+    /// <returns>The transport.</returns>
+    /// <exception cref="InvalidOperationException">No <see cref="IHttpClientFactory"/> is registered.</exception>
+    public ProviderTransport CreateTransport() => new(Services.GetRequiredService<IHttpClientFactory>(), HttpClientName)
+    {
+        Logger = Services.GetService<ILoggerFactory>()?.CreateLogger("ImageGen.Sdk.Providers." + Name),
+        TimeProvider = Services.GetService<TimeProvider>(),
+    };
 }

@@ -1,5 +1,5 @@
+using System.Net.Http.Headers;
 using ImageGen.Sdk.Providers.OpenAI;
-using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk.Providers.AzureOpenAI;
 
@@ -7,7 +7,7 @@ namespace ImageGen.Sdk.Providers.AzureOpenAI;
 /// Calls Azure OpenAI image generation:
 /// <c>POST {endpoint}/openai/deployments/{deployment}/images/generations?api-version={v}</c> with an <c>api-key</c>
 /// header, or the v1 route <c>{endpoint}/openai/v1/images/generations</c> with <c>model</c> when no deployment is
-/// configured (<c>/images/edits</c> likewise for requests with input images). One HTTP call per <see cref="GenerateAsync"/>; thread-safe; one instance per key.
+/// configured (<c>/images/edits</c> likewise for requests with input images). One HTTP call per <see cref="HttpImageGenerator.GenerateAsync"/>; thread-safe; one instance per key.
 /// </summary>
 /// <remarks>
 /// A request's <see cref="ImageGenerationRequest.Model"/> names the deployment (Azure routes by deployment, not
@@ -15,9 +15,8 @@ namespace ImageGen.Sdk.Providers.AzureOpenAI;
 /// shared with <see cref="OpenAIImageGenerator"/>, plus Azure's content-filter <c>inner_error</c> and the
 /// "Please retry after N seconds" rate-limit message.
 /// </remarks>
-public sealed class AzureOpenAIImageGenerator : IImageGenerator
+public sealed class AzureOpenAIImageGenerator : HttpImageGenerator
 {
-    private readonly OpenAIImageClientCore _core;
     private readonly Uri _endpoint;
     private readonly string? _deployment;
     private readonly string _apiVersion;
@@ -25,49 +24,18 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
     private readonly ImageGeneratorMetadata _metadata;
 
     /// <summary>Initializes a new client.</summary>
-    /// <param name="httpClient">The client for API calls. Credentials are set per request, so it may be shared.</param>
     /// <param name="options">The options; copied, later changes have no effect.</param>
-    /// <param name="downloadClient">The client for image URLs; it must not carry credentials. A private shared client when <see langword="null"/>.</param>
-    /// <param name="logger">The logger.</param>
-    /// <param name="timeProvider">The clock for elapsed times and HTTP-date <c>retry-after</c> values.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <param name="transport">The HTTP clients, logger and clock, for example <c>new ProviderTransport(httpClient)</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="transport"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The options are invalid (no key, no absolute endpoint, a blank api-version).</exception>
-    public AzureOpenAIImageGenerator(
-        HttpClient httpClient,
-        AzureOpenAIImageGeneratorOptions options,
-        HttpClient? downloadClient = null,
-        ILogger? logger = null,
-        TimeProvider? timeProvider = null)
-        : this(OpenAIImageClientCore.ToSource(httpClient), options, downloadClient is null ? null : () => downloadClient, logger, timeProvider)
+    public AzureOpenAIImageGenerator(AzureOpenAIImageGeneratorOptions options, ProviderTransport transport)
+        : base(options, transport)
     {
-    }
-
-    /// <summary>Initializes a client that asks <paramref name="httpClientSource"/> for a client per call (handler rotation).</summary>
-    internal AzureOpenAIImageGenerator(
-        Func<HttpClient> httpClientSource,
-        AzureOpenAIImageGeneratorOptions options,
-        Func<HttpClient>? downloadClient,
-        ILogger? logger,
-        TimeProvider? timeProvider)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _core = OpenAIImageClientCore.Create(
-            httpClientSource,
-            options.ProviderName,
-            options.ApiKey,
-            options.ApiVersion,
-            nameof(options.ApiVersion),
-            options.Endpoint,
-            nameof(options.Endpoint),
-            options.MaxDownloadBytes,
-            options.MaxResponseBytes,
-            downloadClient,
-            logger,
-            timeProvider);
+        Uri endpoint = options.Validate();
         _deployment = string.IsNullOrWhiteSpace(options.Deployment) ? null : options.Deployment.Trim();
         _apiVersion = options.ApiVersion.Trim();
         _model = string.IsNullOrWhiteSpace(options.Model) ? null : options.Model.Trim();
-        _endpoint = NormalizeEndpoint(options.Endpoint);
+        _endpoint = NormalizeEndpoint(endpoint);
         List<ImageModelCapabilities> models = [.. OpenAIModelCatalog.All];
         if (_deployment is not null && OpenAIModelCatalog.Find(_model ?? _deployment) is { } underlying)
         {
@@ -78,11 +46,19 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
     }
 
     /// <inheritdoc />
-    public async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    protected override ImageGeneratorMetadata Metadata => _metadata;
+
+    /// <inheritdoc />
+    protected override void ValidateRequest(ImageGenerationRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        bool isEdit = OpenAIRequestChecks.ThrowIfUnsupported(request);
-        cancellationToken.ThrowIfCancellationRequested();
+        base.ValidateRequest(request);
+        OpenAIRequestChecks.ThrowIfUnsupported(request);
+    }
+
+    /// <inheritdoc />
+    protected override async Task<ImageGenerationResult> GenerateCoreAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        bool isEdit = request.InputImages is { Count: > 0 };
         string operation = isEdit ? "edits" : "generations";
 
         string name;
@@ -106,9 +82,18 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
         }
 
         using HttpRequestMessage message = new(HttpMethod.Post, url) { Content = content };
-        message.Headers.TryAddWithoutValidation("api-key", _core.ApiKey);
-        return await _core.SendAsync(message, new OpenAICallInfo(name, request, OpenAIRequestChecks.Warnings(request, ModelBehind(name))), cancellationToken).ConfigureAwait(false);
+        message.Headers.TryAddWithoutValidation("api-key", ApiKey);
+        return await OpenAIImagesExchange.SendAsync(this, message, name, request, OpenAIRequestChecks.Warnings(request, ModelBehind(name)), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    protected override ImageGenerationException CreateError(ProviderErrorResponse response) => OpenAIImagesExchange.CreateError(this, response);
+
+    /// <inheritdoc />
+    protected override string? ReadRequestId(HttpResponseHeaders headers) => OpenAIImagesExchange.ReadRequestId(headers);
+
+    /// <inheritdoc />
+    protected override ProviderRateLimitInfo? ReadRateLimit(HttpResponseHeaders headers) => OpenAIRateLimitHeaders.Read(headers);
 
     /// <summary>The model whose rules shape the body for a deployment or model name.</summary>
     internal string ModelBehind(string name)
@@ -135,19 +120,5 @@ public sealed class AzureOpenAIImageGenerator : IImageGenerator
 
         builder.Path = path.Length == 0 ? "/" : path;
         return builder.Uri;
-    }
-
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        return serviceType == typeof(ImageGeneratorMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
     }
 }

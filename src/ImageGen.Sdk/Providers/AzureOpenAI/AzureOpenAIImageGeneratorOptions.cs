@@ -1,18 +1,16 @@
 namespace ImageGen.Sdk.Providers.AzureOpenAI;
 
-/// <summary>Options of an <see cref="AzureOpenAIImageGenerator"/>.</summary>
-public sealed class AzureOpenAIImageGeneratorOptions
+/// <summary>Options of an <see cref="AzureOpenAIImageGenerator"/>; the key, provider name and size limits are on <see cref="HttpImageGeneratorOptions"/>.</summary>
+public sealed class AzureOpenAIImageGeneratorOptions : HttpImageGeneratorOptions
 {
     /// <summary>The default <c>api-version</c>: the first that serves gpt-image-1.</summary>
     public const string DefaultApiVersion = "2025-04-01-preview";
 
-    /// <summary>Gets or sets the provider name reported in results, exceptions and logs.</summary>
-    /// <value><c>azure</c>.</value>
-    public string ProviderName { get; set; } = "azure";
-
-    /// <summary>Gets or sets the API key, sent as the <c>api-key</c> header on each request message.</summary>
-    /// <value>Required.</value>
-    public string? ApiKey { get; set; }
+    /// <summary>Initializes the options with <see cref="HttpImageGeneratorOptions.ProviderName"/> <c>azure</c>; the API key is sent as the <c>api-key</c> header.</summary>
+    public AzureOpenAIImageGeneratorOptions()
+        : base("azure")
+    {
+    }
 
     /// <summary>
     /// Gets or sets the resource endpoint, for example <c>https://my-resource.openai.azure.com</c>. A trailing
@@ -40,15 +38,12 @@ public sealed class AzureOpenAIImageGeneratorOptions
     /// <value><see langword="null"/>: taken from the deployment name when it is a known model, else treated as a GPT image model.</value>
     public string? Model { get; set; }
 
-    /// <summary>Gets or sets the largest image downloaded when the service answers with a URL, in bytes (at most <see cref="Array.MaxLength"/>: the image is buffered in one array).</summary>
-    /// <value>64 MiB.</value>
-    public long MaxDownloadBytes { get; set; } = 64L * 1024 * 1024;
-
-    /// <summary>
-    /// Gets or sets the largest API response body read, in bytes. A longer body (announced by Content-Length or
-    /// found while streaming) fails with <see cref="ImageGenerationErrorKind.InvalidResponse"/> without being read
-    /// further, so a faulty gateway cannot exhaust memory.
-    /// </summary>
-    /// <value>512 MiB: ten 3840x2160 images as base64 fit even when they do not compress.</value>
-    public long MaxResponseBytes { get; set; } = OpenAI.OpenAIImageClientCore.DefaultMaxResponseBytes;
+    /// <summary>Checks the Azure settings after the shared ones.</summary>
+    /// <returns>The endpoint.</returns>
+    /// <exception cref="ArgumentException">The api-version is blank or the endpoint is missing or not absolute http(s).</exception>
+    internal Uri Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ApiVersion, "options." + nameof(ApiVersion));
+        return RequireHttpUrl(Endpoint, nameof(Endpoint));
+    }
 }

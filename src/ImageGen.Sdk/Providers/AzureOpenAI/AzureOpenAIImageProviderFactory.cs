@@ -59,7 +59,6 @@ public sealed class AzureOpenAIImageProviderFactory : IImageProviderFactory
     {
         ArgumentNullException.ThrowIfNull(context);
         ImageProviderOptions options = context.Options;
-        ProviderServices services = ProviderServices.Resolve(context);
         AzureOpenAIImageGeneratorOptions clientOptions = new()
         {
             ProviderName = context.Name,
@@ -68,9 +67,9 @@ public sealed class AzureOpenAIImageProviderFactory : IImageProviderFactory
             Deployment = options.Deployment,
             ApiVersion = options.ApiVersion ?? AzureOpenAIImageGeneratorOptions.DefaultApiVersion,
             Model = options.DefaultModel,
-            MaxDownloadBytes = services.MaxDownloadBytes,
-            MaxResponseBytes = services.MaxResponseBytes,
+            MaxDownloadBytes = context.MaxDownloadBytes,
+            MaxResponseBytes = context.MaxResponseBytes,
         };
-        return new AzureOpenAIImageGenerator(services.HttpClientSource, clientOptions, services.DownloadClient, services.Logger, services.TimeProvider);
+        return new AzureOpenAIImageGenerator(clientOptions, context.CreateTransport());
     }
 }

@@ -1,18 +1,16 @@
 namespace ImageGen.Sdk.Providers.OpenAI;
 
-/// <summary>Options of an <see cref="OpenAIImageGenerator"/>.</summary>
-public sealed class OpenAIImageGeneratorOptions
+/// <summary>Options of an <see cref="OpenAIImageGenerator"/>; the key, provider name and size limits are on <see cref="HttpImageGeneratorOptions"/>.</summary>
+public sealed class OpenAIImageGeneratorOptions : HttpImageGeneratorOptions
 {
     /// <summary>The public OpenAI endpoint.</summary>
     public static readonly Uri DefaultBaseUrl = new("https://api.openai.com/v1");
 
-    /// <summary>Gets or sets the provider name reported in results, exceptions and logs.</summary>
-    /// <value><c>openai</c>.</value>
-    public string ProviderName { get; set; } = "openai";
-
-    /// <summary>Gets or sets the API key, sent as <c>Authorization: Bearer</c> on each request message (never on the <see cref="HttpClient"/>).</summary>
-    /// <value>Required.</value>
-    public string? ApiKey { get; set; }
+    /// <summary>Initializes the options with <see cref="HttpImageGeneratorOptions.ProviderName"/> <c>openai</c>; the API key is sent as <c>Authorization: Bearer</c>.</summary>
+    public OpenAIImageGeneratorOptions()
+        : base("openai")
+    {
+    }
 
     /// <summary>
     /// Gets or sets the API base URL. Point it at an OpenAI-compatible gateway (Cloudflare AI Gateway, Vercel AI
@@ -34,15 +32,12 @@ public sealed class OpenAIImageGeneratorOptions
     /// <value><see langword="null"/>: not sent.</value>
     public string? Project { get; set; }
 
-    /// <summary>Gets or sets the largest image downloaded when the provider answers with a URL, in bytes (at most <see cref="Array.MaxLength"/>: the image is buffered in one array).</summary>
-    /// <value>64 MiB.</value>
-    public long MaxDownloadBytes { get; set; } = 64L * 1024 * 1024;
-
-    /// <summary>
-    /// Gets or sets the largest API response body read, in bytes. A longer body (announced by Content-Length or
-    /// found while streaming) fails with <see cref="ImageGenerationErrorKind.InvalidResponse"/> without being read
-    /// further, so a faulty gateway cannot exhaust memory.
-    /// </summary>
-    /// <value>512 MiB: ten 3840x2160 images as base64 fit even when they do not compress.</value>
-    public long MaxResponseBytes { get; set; } = OpenAIImageClientCore.DefaultMaxResponseBytes;
+    /// <summary>Checks the OpenAI settings after the shared ones.</summary>
+    /// <returns>The base URL.</returns>
+    /// <exception cref="ArgumentException">The default model is blank or the base URL is not absolute http(s).</exception>
+    internal Uri Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(DefaultModel, "options." + nameof(DefaultModel));
+        return RequireHttpUrl(BaseUrl, nameof(BaseUrl));
+    }
 }

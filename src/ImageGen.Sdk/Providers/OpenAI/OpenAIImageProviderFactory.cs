@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace ImageGen.Sdk.Providers.OpenAI;
 
 /// <summary>
@@ -44,7 +40,6 @@ public sealed class OpenAIImageProviderFactory : IImageProviderFactory
     {
         ArgumentNullException.ThrowIfNull(context);
         ImageProviderOptions options = context.Options;
-        ProviderServices services = ProviderServices.Resolve(context);
         OpenAIImageGeneratorOptions clientOptions = new()
         {
             ProviderName = context.Name,
@@ -53,31 +48,9 @@ public sealed class OpenAIImageProviderFactory : IImageProviderFactory
             DefaultModel = options.DefaultModel ?? OpenAIModelCatalog.DefaultModel,
             Organization = options.Organization,
             Project = options.Project,
-            MaxDownloadBytes = services.MaxDownloadBytes,
-            MaxResponseBytes = services.MaxResponseBytes,
+            MaxDownloadBytes = context.MaxDownloadBytes,
+            MaxResponseBytes = context.MaxResponseBytes,
         };
-        return new OpenAIImageGenerator(services.HttpClientSource, clientOptions, services.DownloadClient, services.Logger, services.TimeProvider);
-    }
-}
-
-/// <summary>What the OpenAI-family factories take from the service provider.</summary>
-internal sealed record ProviderServices(Func<HttpClient> HttpClientSource, Func<HttpClient> DownloadClient, ILogger? Logger, TimeProvider TimeProvider, long MaxDownloadBytes, long MaxResponseBytes)
-{
-    public static ProviderServices Resolve(ImageProviderContext context)
-    {
-        IServiceProvider services = context.Services;
-        IHttpClientFactory httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
-        string clientName = context.HttpClientName;
-        ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger("ImageGen.Sdk.Providers." + context.Name);
-        ImageGenerationOptions? options = services.GetService<IOptions<ImageGenerationOptions>>()?.Value;
-        long maxDownloadBytes = options?.MaxDownloadBytes ?? 64L * 1024 * 1024;
-        long maxResponseBytes = options?.MaxResponseBytes ?? OpenAIImageClientCore.DefaultMaxResponseBytes;
-        return new ProviderServices(
-            () => httpClientFactory.CreateClient(clientName),
-            () => httpClientFactory.CreateClient(ImageGenerationHttpClientNames.Downloads),
-            logger,
-            services.GetService<TimeProvider>() ?? TimeProvider.System,
-            maxDownloadBytes,
-            maxResponseBytes);
+        return new OpenAIImageGenerator(clientOptions, context.CreateTransport());
     }
 }

@@ -6,32 +6,20 @@ internal static class OpenAIRequestChecks
     /// <summary>The most input images the Images API takes in one edit (GPT image models).</summary>
     public const int MaxInputImages = 16;
 
-    /// <summary>Rejects requests the Images API cannot express, before any network call.</summary>
+    /// <summary>
+    /// Rejects requests the Images API cannot express, before any network call. The toolkit has already checked the
+    /// prompt, the count, the model's sizes and that a mask comes with input images.
+    /// </summary>
     /// <param name="request">The request.</param>
-    /// <returns><see langword="true"/> when the request is an edit (it has input images).</returns>
-    /// <exception cref="ArgumentException">The prompt is blank, a mask comes without input images, or there are more than 16 input images.</exception>
-    public static bool ThrowIfUnsupported(ImageGenerationRequest request)
+    /// <exception cref="ArgumentException">There are more than 16 input images.</exception>
+    public static void ThrowIfUnsupported(ImageGenerationRequest request)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.Prompt, $"{nameof(request)}.{nameof(request.Prompt)}");
-        bool isEdit = request.InputImages is { Count: > 0 };
-        if (request.Mask is not null && !isEdit)
-        {
-            throw new ArgumentException("A Mask needs at least one image in InputImages.", $"{nameof(request)}.{nameof(request.Mask)}");
-        }
-
         if (request.InputImages is { Count: > MaxInputImages })
         {
             throw new ArgumentException(
                 $"The Images API takes at most {MaxInputImages} input images per edit; the request has {request.InputImages.Count}.",
                 $"{nameof(request)}.{nameof(request.InputImages)}");
         }
-
-        if (isEdit && request.InputImages!.Any(i => i is null))
-        {
-            throw new ArgumentException("InputImages must not contain null entries.", $"{nameof(request)}.{nameof(request.InputImages)}");
-        }
-
-        return isEdit;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ImageGen.Sdk.Providers.AzureOpenAI;
 using ImageGen.Sdk.Tests.Providers.OpenAI;
+using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.AzureOpenAI;
 
@@ -189,9 +190,9 @@ public class AzureOpenAIImageGeneratorTests
     [Test]
     public void Invalid_options_are_rejected()
     {
-        Assert.That(() => new AzureOpenAIImageGenerator(new HttpClient(), new AzureOpenAIImageGeneratorOptions { ApiKey = Key }), Throws.InstanceOf<ArgumentException>(), "no endpoint");
+        Assert.That(() => new AzureOpenAIImageGenerator(new AzureOpenAIImageGeneratorOptions { ApiKey = Key }, new ProviderTransport(new HttpClient())), Throws.InstanceOf<ArgumentException>(), "no endpoint");
         Assert.That(
-            () => new AzureOpenAIImageGenerator(new HttpClient(), new AzureOpenAIImageGeneratorOptions { ApiKey = Key, Endpoint = new Uri("https://r.openai.azure.com"), ApiVersion = " " }),
+            () => new AzureOpenAIImageGenerator(new AzureOpenAIImageGeneratorOptions { ApiKey = Key, Endpoint = new Uri("https://r.openai.azure.com"), ApiVersion = " " }, new ProviderTransport(new HttpClient())),
             Throws.InstanceOf<ArgumentException>(),
             "blank api-version");
     }
@@ -200,7 +201,7 @@ public class AzureOpenAIImageGeneratorTests
     {
         AzureOpenAIImageGeneratorOptions options = new() { ApiKey = Key, Endpoint = new Uri("https://res.openai.azure.com") };
         configure?.Invoke(options);
-        return new AzureOpenAIImageGenerator(_mock.Handler.ToHttpClient(), options, _mock.Downloads.ToHttpClient(), timeProvider: _mock.Time);
+        return new AzureOpenAIImageGenerator(options, new ProviderTransport(_mock.Handler.ToHttpClient(), _mock.Downloads.ToHttpClient()) { TimeProvider = _mock.Time });
     }
 
     private ImageGenerationException Capture(Action<AzureOpenAIImageGeneratorOptions>? configure = null)

@@ -1,5 +1,6 @@
 using System.Net;
 using ImageGen.Sdk.Providers.OpenAI;
+using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 
@@ -135,7 +136,7 @@ public class OpenAIImageGeneratorErrorTests
         Assert.That(ex.IsTransient, Is.True);
         Assert.That(ex.StatusCode, Is.EqualTo(502));
         Assert.That(ex.ProviderErrorCode, Is.Null);
-        Assert.That(ex.Message, Does.Contain("502").And.Contain("not OpenAI error JSON"));
+        Assert.That(ex.Message, Does.Contain("502").And.Contain("was not JSON"));
     }
 
     [Test]
@@ -177,7 +178,7 @@ public class OpenAIImageGeneratorErrorTests
     [Test]
     public void Connection_failure_is_a_transient_network_error()
     {
-        OpenAIImageGenerator generator = new(new HttpClient(new ThrowingHandler(new HttpRequestException("Connection refused (127.0.0.1:1)"))), new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey });
+        OpenAIImageGenerator generator = new(new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey }, new ProviderTransport(new HttpClient(new ThrowingHandler(new HttpRequestException("Connection refused (127.0.0.1:1)")))));
 
         ImageGenerationException? ex = Assert.ThrowsAsync<ImageGenerationException>(() => generator.GenerateAsync(new ImageGenerationRequest("p")));
 
@@ -190,7 +191,7 @@ public class OpenAIImageGeneratorErrorTests
     public void Http_client_timeout_is_a_transient_timeout()
     {
         // What HttpClient throws when HttpClient.Timeout elapses: a TaskCanceledException the caller did not ask for.
-        OpenAIImageGenerator generator = new(new HttpClient(new ThrowingHandler(new TaskCanceledException("timed out", new TimeoutException()))), new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey });
+        OpenAIImageGenerator generator = new(new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey }, new ProviderTransport(new HttpClient(new ThrowingHandler(new TaskCanceledException("timed out", new TimeoutException())))));
 
         ImageGenerationException? ex = Assert.ThrowsAsync<ImageGenerationException>(() => generator.GenerateAsync(new ImageGenerationRequest("p")));
 
@@ -202,7 +203,7 @@ public class OpenAIImageGeneratorErrorTests
     public void Caller_cancellation_surfaces_as_operation_canceled()
     {
         StallingHandler handler = new();
-        OpenAIImageGenerator generator = new(new HttpClient(handler), new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey });
+        OpenAIImageGenerator generator = new(new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey }, new ProviderTransport(new HttpClient(handler)));
         using CancellationTokenSource cts = new();
 
         Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("p"), cts.Token);

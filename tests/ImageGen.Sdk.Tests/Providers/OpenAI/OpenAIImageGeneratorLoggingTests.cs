@@ -1,6 +1,7 @@
 using System.Net;
 using ImageGen.Sdk.Providers.OpenAI;
 using Microsoft.Extensions.Logging;
+using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 
@@ -57,5 +58,5 @@ public class OpenAIImageGeneratorLoggingTests
     }
 
     private OpenAIImageGenerator Create()
-        => new(_mock.Handler.ToHttpClient(), new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey }, _mock.Downloads.ToHttpClient(), _logger, _mock.Time);
+        => new(new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey }, new ProviderTransport(_mock.Handler.ToHttpClient(), _mock.Downloads.ToHttpClient()) { Logger = _logger, TimeProvider = _mock.Time });
 }

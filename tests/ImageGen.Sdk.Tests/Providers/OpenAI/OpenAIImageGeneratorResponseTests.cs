@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using ImageGen.Sdk.Providers.OpenAI;
+using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 
@@ -263,7 +264,7 @@ public class OpenAIImageGeneratorResponseTests
         byte[] png = TestImages.Png(1024, 1024);
         byte[] body = Encoding.UTF8.GetBytes(TestImages.ImagesResponseJson(png));
         using HttpClient client = new(new StaticBodyHandler(body));
-        OpenAIImageGenerator generator = new(client, new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey });
+        OpenAIImageGenerator generator = new(new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey }, new ProviderTransport(client));
         ImageGenerationRequest request = new("p");
         await generator.GenerateAsync(request); // warm up: JIT, pools
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImageGen.Sdk.Providers.OpenAI;
+using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 
@@ -223,9 +224,9 @@ public class OpenAIImageGeneratorWireFormatTests
     [Test]
     public void Options_without_a_key_are_rejected()
     {
-        Assert.That(() => new OpenAIImageGenerator(new HttpClient(), new OpenAIImageGeneratorOptions()), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => new OpenAIImageGenerator(new OpenAIImageGeneratorOptions(), new ProviderTransport(new HttpClient())), Throws.InstanceOf<ArgumentException>());
         Assert.That(
-            () => new OpenAIImageGenerator(new HttpClient(), new OpenAIImageGeneratorOptions { ApiKey = "k", BaseUrl = new Uri("ftp://x") }),
+            () => new OpenAIImageGenerator(new OpenAIImageGeneratorOptions { ApiKey = "k", BaseUrl = new Uri("ftp://x") }, new ProviderTransport(new HttpClient())),
             Throws.InstanceOf<ArgumentException>());
     }
 
@@ -233,7 +234,7 @@ public class OpenAIImageGeneratorWireFormatTests
     public async Task The_key_is_set_per_request_never_on_the_shared_client()
     {
         using HttpClient shared = _mock.Handler.ToHttpClient();
-        OpenAIImageGenerator generator = new(shared, new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey });
+        OpenAIImageGenerator generator = new(new OpenAIImageGeneratorOptions { ApiKey = OpenAIMock.ApiKey }, new ProviderTransport(shared));
 
         await generator.GenerateAsync(new ImageGenerationRequest("p"));
 

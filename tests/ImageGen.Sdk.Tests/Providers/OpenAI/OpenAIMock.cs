@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ImageGen.Sdk.Providers.OpenAI;
 using RichardSzalay.MockHttp;
+using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 
@@ -79,7 +80,7 @@ public sealed class OpenAIMock : IDisposable
     {
         OpenAIImageGeneratorOptions options = new() { ApiKey = ApiKey };
         configure?.Invoke(options);
-        return new OpenAIImageGenerator(Handler.ToHttpClient(), options, Downloads.ToHttpClient(), timeProvider: Time);
+        return new OpenAIImageGenerator(options, new ProviderTransport(Handler.ToHttpClient(), Downloads.ToHttpClient()) { TimeProvider = Time });
     }
 
     public static HttpResponseMessage Json(string body, HttpStatusCode status = HttpStatusCode.OK, params (string Name, string Value)[] headers)

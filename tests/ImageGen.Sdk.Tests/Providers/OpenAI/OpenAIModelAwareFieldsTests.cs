@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ImageGen.Sdk.Providers.AzureOpenAI;
 using ImageGen.Sdk.Providers.OpenAI;
+using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 
@@ -145,6 +146,6 @@ public class OpenAIModelAwareFieldsTests
     {
         AzureOpenAIImageGeneratorOptions options = new() { ApiKey = "0123456789abcdef0123456789abcdef", Endpoint = new Uri("https://res.openai.azure.com") };
         configure(options);
-        return new AzureOpenAIImageGenerator(_mock.Handler.ToHttpClient(), options, _mock.Downloads.ToHttpClient(), timeProvider: _mock.Time);
+        return new AzureOpenAIImageGenerator(options, new ProviderTransport(_mock.Handler.ToHttpClient(), _mock.Downloads.ToHttpClient()) { TimeProvider = _mock.Time });
     }
 }

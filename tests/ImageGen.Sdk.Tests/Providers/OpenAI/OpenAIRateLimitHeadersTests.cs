@@ -1,6 +1,7 @@
 using System.Net;
 using ImageGen.Sdk.Providers.AzureOpenAI;
 using ImageGen.Sdk.Providers.OpenAI;
+using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 
@@ -140,10 +141,8 @@ public class OpenAIRateLimitHeadersTests
     public async Task Azure_results_and_429s_carry_the_rate_limit_headers()
     {
         AzureOpenAIImageGenerator generator = new(
-            _mock.Handler.ToHttpClient(),
             new AzureOpenAIImageGeneratorOptions { ApiKey = "0123456789abcdef0123456789abcdef", Endpoint = new Uri("https://res.openai.azure.com"), Deployment = "img" },
-            _mock.Downloads.ToHttpClient(),
-            timeProvider: _mock.Time);
+            new ProviderTransport(_mock.Handler.ToHttpClient(), _mock.Downloads.ToHttpClient()) { TimeProvider = _mock.Time });
         _mock.Enqueue(() => OpenAIMock.Json(
             TestImages.ImagesResponseJson(TestImages.Png(8, 8)),
             HttpStatusCode.OK,

@@ -6,7 +6,8 @@ namespace ImageGen.Sdk.Providers;
 /// Reads pixel dimensions from the header of an encoded PNG, JPEG or WebP image without decoding it, so every
 /// provider can report the real <see cref="GeneratedImage.Width"/> and <see cref="GeneratedImage.Height"/>.
 /// </summary>
-internal static class ImageHeaderReader
+/// <remarks>Only the header is read (the first bytes of a PNG or WebP, the segments before the first frame of a JPEG); the bytes are not checked further.</remarks>
+public static class ImageHeaderReader
 {
     /// <summary>Tries to read the dimensions of an encoded image.</summary>
     /// <param name="data">The encoded image.</param>

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace ImageGen.Sdk.Providers.OpenAI;
+namespace ImageGen.Sdk.Providers;
 
 /// <summary>
 /// A growable byte buffer rented from <see cref="ArrayPool{T}.Shared"/>. Response bodies and decoded images are
