@@ -26,9 +26,10 @@ namespace ImageGen.Sdk.RateLimiting;
 /// <see cref="ImageGenerationException.RateLimit"/> (OpenAI's and Azure's <c>x-ratelimit-remaining-*</c> and
 /// <c>x-ratelimit-reset-*</c> headers) saying 0 requests or tokens remain, with a known reset, the provider's
 /// traffic pauses until the reset, so the next queued calls wait instead of earning a 429. Those numbers belong
-/// to the key that made the call: when the layer directly below is a <see cref="Keys.KeyRotatingImageGenerator"/>
-/// with several keys, that layer cools just the exhausted key and the others carry on, so this layer ignores the
-/// numbers; with one key (or no key layer) the key's pause is the provider's pause and happens here.
+/// to the key that made the call: when the pipeline below has a <see cref="Keys.KeyRotatingImageGenerator"/> with
+/// several keys (asked once through <c>GetService</c>), that layer cools just the exhausted key and the others carry
+/// on, so this layer ignores the numbers; with one key (or no key layer) the key's pause is the provider's pause and
+/// happens here.
 /// </para>
 /// </remarks>
 public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerator
@@ -70,7 +71,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         _maxWait = maxWait;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _keysCoolFromRateLimitInfo = innerGenerator is Keys.KeyRotatingImageGenerator { CoolsKeysFromRateLimitInfo: true };
+        _keysCoolFromRateLimitInfo = innerGenerator.GetService<Keys.KeyRotatingImageGenerator>() is { CoolsKeysFromRateLimitInfo: true };
     }
 
     /// <summary>Gets the time until which this provider's traffic is paused, or <see langword="null"/> when it is not.</summary>

@@ -74,7 +74,8 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
         }
 
         // A snapshot: later changes to the options object do not half-apply to calls in flight.
-        _options = options.InheritFrom(options);
+        _options = new RetryOptions();
+        options.CopyTo(_options);
         _provider = provider;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
