@@ -220,7 +220,7 @@ public class CircuitBreakingImageGeneratorTests
         ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => retry.GenerateAsync(Request));
         Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Unavailable));
         Assert.That(_time.ActiveTimerCount, Is.Zero);
-        Assert.That(_logger.Messages(LogLevel.Warning).Last(), Does.Contain("giving up (refused locally before reaching the provider)"));
+        Assert.That(_logger.Messages(LogLevel.Warning).Last(), Does.Contain("Image generation on p was refused locally before reaching the provider (Unavailable)"));
     }
 
     [Test]
