@@ -74,11 +74,11 @@ public sealed class RateLimitingImageGenerator : DelegatingImageGenerator
     }
 
     /// <summary>Gets the time until which this provider's traffic is paused, or <see langword="null"/> when it is not.</summary>
-    public DateTimeOffset? PausedUntil => _pause.Until(_timeProvider.GetUtcNow());
+    internal DateTimeOffset? PausedUntil => _pause.Until(_timeProvider.GetUtcNow());
 
     /// <summary>Pauses this provider's traffic until <paramref name="until"/> (a later pause already in place wins).</summary>
     /// <param name="until">When calls may flow again.</param>
-    public void PauseUntil(DateTimeOffset until)
+    internal void PauseUntil(DateTimeOffset until)
     {
         if (_pause.TryExtend(until))
         {

@@ -58,7 +58,7 @@ public sealed class ValidatingImageGenerator : DelegatingImageGenerator
     /// <param name="catalog">The configured providers, or <see langword="null"/> to skip provider checks.</param>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The request is invalid; the message names the field.</exception>
-    public static void Validate(ImageGenerationRequest request, IImageProviderCatalog? catalog)
+    internal static void Validate(ImageGenerationRequest request, IImageProviderCatalog? catalog)
     {
         ValidateRequest(request);
         if (catalog is not null)
