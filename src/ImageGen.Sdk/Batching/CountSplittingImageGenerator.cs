@@ -5,30 +5,36 @@ namespace ImageGen.Sdk.Batching;
 /// Gemini: one image per call) into parallel calls of at most that many images, and merges the results into one.
 /// </summary>
 /// <remarks>
+/// <para>
 /// It sits per provider, above retry, so each part is retried on its own and a fallback provider splits by its own
 /// limit. If any part fails the whole call fails and the other parts are cancelled: a partial result would be
-/// cached and billed as if complete.
+/// cached and billed as if complete. The per-call limits come from the <see cref="ImageGeneratorMetadata"/> the
+/// pipeline below answers (<c>GetService</c>; every provider client does): without it, nothing is split.
+/// </para>
+/// <para>
+/// The merged result's <see cref="ImageGenerationResult.Attempts"/> is the most any part needed, not their sum: the
+/// parts ran side by side, and attempts count retries of one call. A failed call's exception carries the most
+/// attempts any part had made by then, likewise.
+/// </para>
 /// </remarks>
 public sealed class CountSplittingImageGenerator : DelegatingImageGenerator
 {
-    private readonly ImageProviderDescriptor _provider;
+    private readonly ImageGeneratorMetadata? _provider;
 
     /// <summary>Initializes a new instance.</summary>
-    /// <param name="innerGenerator">The provider pipeline.</param>
-    /// <param name="provider">The provider's descriptor, for per-model limits.</param>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public CountSplittingImageGenerator(IImageGenerator innerGenerator, ImageProviderDescriptor provider)
+    /// <param name="innerGenerator">The provider pipeline; its <see cref="ImageGeneratorMetadata"/> gives the per-model limits.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> is <see langword="null"/>.</exception>
+    public CountSplittingImageGenerator(IImageGenerator innerGenerator)
         : base(innerGenerator)
     {
-        ArgumentNullException.ThrowIfNull(provider);
-        _provider = provider;
+        _provider = innerGenerator.GetService<ImageGeneratorMetadata>();
     }
 
     /// <inheritdoc />
     public override async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        int perCall = Math.Max(1, _provider.GetModel(request.Model)?.MaxImagesPerCall ?? int.MaxValue);
+        int perCall = Math.Max(1, _provider?.GetModel(request.Model)?.MaxImagesPerCall ?? int.MaxValue);
         if (request.Count <= perCall)
         {
             return await base.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
@@ -44,9 +50,25 @@ public sealed class CountSplittingImageGenerator : DelegatingImageGenerator
             parts.Add(GeneratePartAsync(part, linked));
         }
 
-        ImageGenerationResult[] results = await Task.WhenAll(parts).ConfigureAwait(false);
-        return Merge(results);
+        try
+        {
+            return Merge(await Task.WhenAll(parts).ConfigureAwait(false));
+        }
+        catch (ImageGenerationException failure)
+        {
+            // The failure of one part, not a sum over parts that ran side by side: the most any part needed.
+            failure.Attempts = parts.Aggregate(failure.Attempts, (most, part) => Math.Max(most, AttemptsOf(part)));
+            throw;
+        }
     }
+
+    /// <summary>The attempts a finished part made: its result's, or its failure's.</summary>
+    private static int AttemptsOf(Task<ImageGenerationResult> part) => part.Status switch
+    {
+        TaskStatus.RanToCompletion => part.Result.Attempts,
+        TaskStatus.Faulted when part.Exception!.InnerException is ImageGenerationException failure => failure.Attempts,
+        _ => 0,
+    };
 
     private async Task<ImageGenerationResult> GeneratePartAsync(ImageGenerationRequest part, CancellationTokenSource linked)
     {
@@ -81,7 +103,7 @@ public sealed class CountSplittingImageGenerator : DelegatingImageGenerator
             inputImage = AddTokens(inputImage, result.Usage?.InputImageTokens);
             output = AddTokens(output, result.Usage?.OutputTokens);
             total = AddTokens(total, result.Usage?.TotalTokens);
-            attempts += result.Attempts;
+            attempts = Math.Max(attempts, result.Attempts);
             elapsed = elapsed > result.Elapsed ? elapsed : result.Elapsed;
         }
 

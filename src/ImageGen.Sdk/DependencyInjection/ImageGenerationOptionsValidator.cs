@@ -40,7 +40,6 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             errors.Add($"{Root}:MaxResponseBytes must be between 1 and {Array.MaxLength}.");
         }
 
-        ResilienceOptionsValidation.Validate(options, errors);
         options.Cache.Validate($"{Root}:Cache", errors);
 
         foreach ((string providerName, ImageProviderOptions provider) in options.Providers)
@@ -70,7 +69,6 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
             }
 
             factory.Validate(providerName, provider, errors);
-            ResilienceOptionsValidation.ValidateProvider(path, provider, options, errors);
         }
 
         LimitsOptionsValidation.Validate(options, errors);

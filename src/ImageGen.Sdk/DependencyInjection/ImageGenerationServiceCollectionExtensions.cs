@@ -33,6 +33,7 @@ public static class ImageGenerationServiceCollectionExtensions
                     configuration.GetSection(ImageGenerationOptions.SectionName).Bind(options);
                 }
             });
+        ProviderResilienceOptionsSetup.BindFrom(services, sp => (sp.GetService(typeof(IConfiguration)) as IConfiguration)?.GetSection(ImageGenerationOptions.SectionName));
         return AddCore(services);
     }
 
@@ -59,6 +60,7 @@ public static class ImageGenerationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         services.AddOptions<ImageGenerationOptions>().Bind(section);
+        ProviderResilienceOptionsSetup.BindFrom(services, _ => section);
         return AddCore(services);
     }
 
@@ -81,6 +83,7 @@ public static class ImageGenerationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ImageGenerationOptions>, EnvironmentProviderOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageGenerationOptions>, ImageGenerationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ImageGenerationOptions>, FallbackListOptionsSetup>());
+        ProviderResilienceOptionsSetup.Register(services);
 
         // Built-in provider types register their factories here.
         builder.AddProviderFactory<OpenAIImageProviderFactory>()

@@ -16,6 +16,8 @@ internal sealed class ImageGenerationStack
     private readonly IServiceProvider _services;
     private readonly ImageGenerationOptions _options;
     private readonly ImageGenerationLimits _limits;
+    private readonly IOptionsMonitor<RetryOptions> _retry;
+    private readonly IOptionsMonitor<CircuitBreakerOptions> _circuitBreaker;
     private readonly ConcurrentDictionary<string, IImageGenerator> _pinned = new(StringComparer.OrdinalIgnoreCase);
 
     public ImageGenerationStack(
@@ -28,6 +30,8 @@ internal sealed class ImageGenerationStack
         _services = services;
         _options = options.Value;
         _limits = limits;
+        _retry = (IOptionsMonitor<RetryOptions>)services.GetService(typeof(IOptionsMonitor<RetryOptions>))!;
+        _circuitBreaker = (IOptionsMonitor<CircuitBreakerOptions>)services.GetService(typeof(IOptionsMonitor<CircuitBreakerOptions>))!;
         Dictionary<string, IImageProviderFactory> factoryByType = new(StringComparer.OrdinalIgnoreCase);
         foreach (IImageProviderFactory factory in factories)
         {
@@ -63,11 +67,14 @@ internal sealed class ImageGenerationStack
         return _pinned.GetOrAdd(descriptor.Name, static (name, generator) => new PinnedProviderImageGenerator(generator, name), Generator);
     }
 
-    /// <summary>The path shared by all providers: validation → custom layers → cache → user quotas → routing or fallback.</summary>
+    /// <summary>
+    /// The path shared by all providers: validation → custom layers → cache → user quotas → routing or fallback.
+    /// The layers above the router find the catalog through <c>GetService</c>, which the router answers.
+    /// </summary>
     private IImageGenerator BuildStack(ImageGenerationBuilder builder, Dictionary<string, IImageGenerator> pipelines)
     {
         ImageGeneratorBuilder stack = new ImageGeneratorBuilder(RouteOrFallBack(pipelines))
-            .UseValidation(Catalog);
+            .UseValidation();
         foreach (Func<IImageGenerator, IServiceProvider, IImageGenerator> layer in builder.Layers)
         {
             stack.Use(layer);
@@ -76,28 +83,36 @@ internal sealed class ImageGenerationStack
         // The cache sits above everything that costs something: a hit spends no user quota, permit, retry or key quota.
         return stack
             .UseCaching(catalog: Catalog)
-            .UseUserQuotas(_options.UserQuotas, catalog: Catalog)
+            .UseUserQuotas(_options.UserQuotas)
             .Build(_services);
     }
 
     /// <summary>
     /// One provider's path: count splitting → retry (with the total timeout) → circuit breaker → attempt timeout →
-    /// budget and cost → rate limiter → key rotation → one client per API key.
+    /// budget and cost → rate limiter → key rotation → one client per API key. Retry and breaker options are the
+    /// provider's named options (the global section with its own on top).
     /// </summary>
     private IImageGenerator BuildProviderPipeline(string name, ImageProviderOptions options, IImageProviderFactory factory, ImageProviderDescriptor descriptor)
     {
         IReadOnlyList<ApiKeyClient> keyClients = ImageGenerationLimits.CreateKeyClients(name, options, factory, _services);
         IImageGenerator client = keyClients.Count > 0 ? keyClients[0].Generator : factory.Create(new ImageProviderContext(name, options, null, _services));
-        RetryOptions retry = EffectiveRetry(options);
-        CircuitBreakerOptions circuitBreaker = options.CircuitBreaker?.InheritFrom(_options.CircuitBreaker) ?? _options.CircuitBreaker;
+        RetryOptions retry = _retry.Get(name);
+        CircuitBreakerOptions circuitBreaker = _circuitBreaker.Get(name);
 
         // Budget and cost sit inside retry: each attempt reserves its estimate and a failed attempt gives it back.
         // The limiter sits inside the circuit breaker so its local refusals never reach the provider; key rotation
         // is innermost so a 429 on one key moves the same attempt to the next key without another permit.
-        return new ImageGeneratorBuilder(client)
-            .UseCountSplitting(descriptor)
-            .UseRetry(retry, name)
-            .UseCircuitBreaker(circuitBreaker, name)
+        // The breaker is on by default only where fallback has somewhere else to send the traffic (see
+        // CircuitBreakerOptions.Enabled): for the only provider it would just refuse calls that retries would save.
+        ImageGeneratorBuilder pipeline = new ImageGeneratorBuilder(client)
+            .UseCountSplitting()
+            .UseRetry(retry, name);
+        if (circuitBreaker.Enabled ?? HasFallbackFrom(name))
+        {
+            pipeline.UseCircuitBreaker(circuitBreaker, name);
+        }
+
+        return pipeline
             .UseAttemptTimeout(retry.AttemptTimeout, name)
             .UseCostTracking(descriptor, _limits.Prices.With(options.Pricing), _limits.Budget, pricedAs: ImageGenerationLimits.GetPricedAs(options))
             .UseRateLimiting(name, _limits.GetProviderRateLimit(options, retry), _limits.GlobalLimiter)
@@ -105,8 +120,9 @@ internal sealed class ImageGenerationStack
             .Build(_services);
     }
 
-    /// <summary>A provider's retry options: its own overrides on top of <c>ImageGeneration:Retry</c>.</summary>
-    private RetryOptions EffectiveRetry(ImageProviderOptions options) => options.Retry?.InheritFrom(_options.Retry) ?? _options.Retry;
+    /// <summary>Whether fallback lists a provider other than <paramref name="name"/> that its calls can move to.</summary>
+    private bool HasFallbackFrom(string name)
+        => _options.Fallback.Providers.Any(p => !string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Plain routing by provider name, wrapped in <see cref="FallbackImageGenerator"/> when <c>ImageGeneration:Fallback</c>
@@ -122,14 +138,13 @@ internal sealed class ImageGenerationStack
         }
 
         Dictionary<string, TimeSpan> totalTimeouts = new(StringComparer.OrdinalIgnoreCase);
-        foreach ((string name, ImageProviderOptions providerOptions) in _options.Providers)
+        foreach (string name in _options.Providers.Keys)
         {
-            totalTimeouts[name] = EffectiveRetry(providerOptions).TotalTimeout;
+            totalTimeouts[name] = _retry.Get(name).TotalTimeout;
         }
 
         return new FallbackImageGenerator(
             router,
-            Catalog,
             _options.Fallback,
             (_services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<FallbackImageGenerator>(),
             name => totalTimeouts.TryGetValue(name, out TimeSpan timeout) ? timeout : _options.Retry.TotalTimeout,

@@ -36,15 +36,6 @@ public sealed class ImageProviderOptions
     /// <summary>Gets or sets the OpenAI project id sent as <c>OpenAI-Project</c>.</summary>
     public string? Project { get; set; }
 
-    /// <summary>Gets or sets this provider's retry overrides (<c>ImageGeneration:Providers:{name}:Retry</c>); properties
-    /// it does not set come from <c>ImageGeneration:Retry</c>.</summary>
-    /// <value><see langword="null"/>: the global options apply.</value>
-    public RetryOptions? Retry { get; set; }
-
-    /// <summary>Gets or sets this provider's circuit breaker overrides (<c>ImageGeneration:Providers:{name}:CircuitBreaker</c>);
-    /// properties it does not set come from <c>ImageGeneration:CircuitBreaker</c>.</summary>
-    /// <value><see langword="null"/>: the global options apply.</value>
-    public CircuitBreakerOptions? CircuitBreaker { get; set; }
     /// <summary>Gets or sets this provider's client-side rate limits (<c>Providers:{name}:RateLimit</c>).</summary>
     /// <value>No limits.</value>
     public RateLimitOptions RateLimit { get; set; } = new();

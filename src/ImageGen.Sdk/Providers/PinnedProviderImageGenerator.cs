@@ -43,6 +43,23 @@ public sealed class PinnedProviderImageGenerator : DelegatingImageGenerator
                 $"{nameof(request)}.{nameof(request.Provider)}");
     }
 
+    /// <summary>
+    /// Answers as the pinned provider: an unkeyed request for <see cref="ImageGeneratorMetadata"/> is the pinned
+    /// provider's metadata (asked of the stack with the provider name as the key); anything else as
+    /// <see cref="DelegatingImageGenerator.GetService"/> does.
+    /// </summary>
+    /// <param name="serviceType">The type of object being requested.</param>
+    /// <param name="serviceKey">An optional key that narrows the request.</param>
+    /// <returns>The object, or <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType == typeof(ImageGeneratorMetadata)
+            ? InnerGenerator.GetService(serviceType, _provider) ?? InnerGenerator.GetService(serviceType)
+            : base.GetService(serviceType, serviceKey);
+    }
+
     /// <summary>Does nothing: the shared inner stack outlives any one pinned view of it.</summary>
     /// <param name="disposing"><see langword="true"/> when called from <see cref="DelegatingImageGenerator.Dispose()"/>.</param>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2215:Dispose methods should call base class dispose", Justification = "The base would dispose the shared stack, which this view does not own.")]

@@ -4,7 +4,13 @@ namespace ImageGen.Sdk.Providers;
 /// Sends each request to the pipeline of the provider it names (or the default provider). The fallback layer
 /// replaces it when <c>ImageGeneration:Fallback</c> is configured.
 /// </summary>
-/// <remarks>It owns the pipelines: disposing it disposes each distinct pipeline once.</remarks>
+/// <remarks>
+/// <para>It is where the layers above learn about providers: <c>GetService(typeof(IImageProviderCatalog))</c> answers
+/// with its catalog (validation, fallback, cache keys and user quotas read it), and a service asked for with a provider
+/// name as the key is asked of that provider's pipeline, so <c>GetService(typeof(ImageGeneratorMetadata), "azure")</c>
+/// answers with Azure's metadata (from its catalog entry when the pipeline does not describe itself).</para>
+/// <para>It owns the pipelines: disposing it disposes each distinct pipeline once.</para>
+/// </remarks>
 public sealed class ProviderRoutingImageGenerator : DelegatingImageGenerator
 {
     private readonly IImageProviderCatalog _catalog;
@@ -20,6 +26,44 @@ public sealed class ProviderRoutingImageGenerator : DelegatingImageGenerator
     {
         _catalog = catalog;
         _providers = providers;
+    }
+
+    /// <summary>Initializes a new instance whose catalog is built from what each pipeline says about itself
+    /// (<c>GetService(typeof(ImageGeneratorMetadata))</c>, which every provider client answers).</summary>
+    /// <param name="providers">Each provider's pipeline, by provider name (case-insensitive); the names are the routing keys.</param>
+    /// <param name="defaultProvider">The provider a request without a provider name goes to; the first one when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="providers"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A pipeline does not describe itself, there are no pipelines, or <paramref name="defaultProvider"/> is not one of them.</exception>
+    public ProviderRoutingImageGenerator(IReadOnlyDictionary<string, IImageGenerator> providers, string? defaultProvider = null)
+        : this(CreateCatalog(providers, defaultProvider), providers)
+    {
+    }
+
+    /// <summary>
+    /// Answers <see cref="IImageProviderCatalog"/> with the catalog; a request keyed by a provider name goes to that
+    /// provider's pipeline (with <see cref="ImageGeneratorMetadata"/> taken from the catalog when the pipeline has
+    /// none); anything else as <see cref="DelegatingImageGenerator.GetService"/> does, which asks the default
+    /// provider's pipeline.
+    /// </summary>
+    /// <param name="serviceType">The type of object being requested.</param>
+    /// <param name="serviceKey">A provider name, or <see langword="null"/>.</param>
+    /// <returns>The object, or <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is null)
+        {
+            return serviceType == typeof(IImageProviderCatalog) ? _catalog : base.GetService(serviceType, serviceKey);
+        }
+
+        if (serviceKey is not string name || _catalog.Find(name) is not { } descriptor || !_providers.TryGetValue(descriptor.Name, out IImageGenerator? pipeline))
+        {
+            return null;
+        }
+
+        return pipeline.GetService(serviceType)
+            ?? (serviceType == typeof(ImageGeneratorMetadata) ? new ImageGeneratorMetadata(descriptor.Name, descriptor.ProviderType, descriptor.DefaultModel, [.. descriptor.KnownModels]) : null);
     }
 
     /// <inheritdoc />
@@ -51,6 +95,21 @@ public sealed class ProviderRoutingImageGenerator : DelegatingImageGenerator
                 disposable.Dispose();
             }
         }
+    }
+
+    private static ImageProviderCatalog CreateCatalog(IReadOnlyDictionary<string, IImageGenerator> providers, string? defaultProvider)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        List<ImageProviderDescriptor> descriptors = [];
+        foreach ((string name, IImageGenerator pipeline) in providers)
+        {
+            ImageGeneratorMetadata metadata = pipeline.GetService<ImageGeneratorMetadata>() ?? throw new ArgumentException(
+                $"The pipeline of provider '{name}' does not describe itself (GetService(typeof(ImageGeneratorMetadata)) returned null); pass an IImageProviderCatalog instead.",
+                nameof(providers));
+            descriptors.Add(new ImageProviderDescriptor(name, metadata.ProviderType, metadata.DefaultModel, metadata.Models));
+        }
+
+        return new ImageProviderCatalog(descriptors, defaultProvider);
     }
 
     private static IImageGenerator GetDefault(IImageProviderCatalog catalog, IReadOnlyDictionary<string, IImageGenerator> providers)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,12 +25,13 @@ namespace ImageGen.Sdk.RateLimiting;
 /// <see cref="ImageGenerationException.RateLimit"/> (OpenAI's and Azure's <c>x-ratelimit-remaining-*</c> and
 /// <c>x-ratelimit-reset-*</c> headers) saying 0 requests or tokens remain, with a known reset, the provider's
 /// traffic pauses until the reset, so the next queued calls wait instead of earning a 429. Those numbers belong
-/// to the key that made the call: when the layer directly below is a <see cref="Keys.KeyRotatingImageGenerator"/>
-/// with several keys, that layer cools just the exhausted key and the others carry on, so this layer ignores the
-/// numbers; with one key (or no key layer) the key's pause is the provider's pause and happens here.
+/// to the key that made the call: when the pipeline below has a <see cref="Keys.KeyRotatingImageGenerator"/> with
+/// several keys (asked once through <c>GetService</c>), that layer cools just the exhausted key and the others carry
+/// on, so this layer ignores the numbers; with one key (or no key layer) the key's pause is the provider's pause and
+/// happens here.
 /// </para>
 /// </remarks>
-public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerator
+public sealed class RateLimitingImageGenerator : DelegatingImageGenerator
 {
     private readonly string _provider;
     private readonly RateLimiter? _limiter;
@@ -39,7 +39,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly bool _keysCoolFromRateLimitInfo;
-    private long _pausedUntilUtcTicks;
+    private readonly ProviderTrafficPause _pause = new();
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="innerGenerator">The key layer or provider client.</param>
@@ -70,27 +70,20 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         _maxWait = maxWait;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _keysCoolFromRateLimitInfo = innerGenerator is Keys.KeyRotatingImageGenerator { CoolsKeysFromRateLimitInfo: true };
+        _keysCoolFromRateLimitInfo = innerGenerator.GetService<Keys.KeyRotatingImageGenerator>() is { CoolsKeysFromRateLimitInfo: true };
     }
 
     /// <summary>Gets the time until which this provider's traffic is paused, or <see langword="null"/> when it is not.</summary>
-    public DateTimeOffset? PausedUntil
-    {
-        get
-        {
-            long ticks = Volatile.Read(ref _pausedUntilUtcTicks);
-            return ticks > _timeProvider.GetUtcNow().UtcTicks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
-        }
-    }
+    internal DateTimeOffset? PausedUntil => _pause.Until(_timeProvider.GetUtcNow());
 
     /// <summary>Pauses this provider's traffic until <paramref name="until"/> (a later pause already in place wins).</summary>
     /// <param name="until">When calls may flow again.</param>
-    public void PauseUntil(DateTimeOffset until)
+    internal void PauseUntil(DateTimeOffset until)
     {
-        if (TryExtendPause(until))
+        if (_pause.TryExtend(until))
         {
             long pauseMs = (long)(until - _timeProvider.GetUtcNow()).TotalMilliseconds;
-            LogPaused(_logger, _provider, pauseMs);
+            RateLimitingLog.LogPaused(_logger, _provider, pauseMs);
         }
     }
 
@@ -100,7 +93,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         ArgumentNullException.ThrowIfNull(request);
 
         // Fast path, no extra state machine: not paused and a permit is free at once.
-        if (Volatile.Read(ref _pausedUntilUtcTicks) == 0)
+        if (!_pause.IsSet)
         {
             if (_limiter is null)
             {
@@ -206,55 +199,28 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
             return;
         }
 
-        if (TryExtendPause(_timeProvider.GetUtcNow() + delay))
+        if (_pause.TryExtend(_timeProvider.GetUtcNow() + delay))
         {
             long delayMs = (long)Math.Ceiling(delay.TotalMilliseconds);
-            LogExhausted(_logger, _provider, budget, delayMs);
+            RateLimitingLog.LogExhausted(_logger, _provider, budget, delayMs);
         }
-    }
-
-    /// <summary>Moves the pause to <paramref name="until"/> unless a later one is in place; <see langword="true"/> when it moved.</summary>
-    private bool TryExtendPause(DateTimeOffset until)
-    {
-        long target = until.UtcTicks;
-        long current = Volatile.Read(ref _pausedUntilUtcTicks);
-        while (target > current)
-        {
-            long seen = Interlocked.CompareExchange(ref _pausedUntilUtcTicks, target, current);
-            if (seen == current)
-            {
-                return true;
-            }
-
-            current = seen;
-        }
-
-        return false;
     }
 
     private async ValueTask<TimeSpan> WaitForBackOffAsync(CancellationToken cancellationToken)
     {
-        long until = Volatile.Read(ref _pausedUntilUtcTicks);
-        if (until == 0)
-        {
-            return TimeSpan.Zero;
-        }
-
-        TimeSpan remaining = new DateTimeOffset(until, TimeSpan.Zero) - _timeProvider.GetUtcNow();
+        TimeSpan remaining = _pause.Remaining(_timeProvider.GetUtcNow());
         if (remaining <= TimeSpan.Zero)
         {
-            // The pause is over: clear it (unless a newer one arrived) so later calls take the fast path again.
-            Interlocked.CompareExchange(ref _pausedUntilUtcTicks, 0, until);
             return TimeSpan.Zero;
         }
 
         if (_maxWait is { } maxWait && remaining > maxWait)
         {
-            throw Refused($"provider '{_provider}' asked to slow down for {Format(remaining)}, longer than MaxWait {Format(maxWait)}", remaining);
+            throw Refused($"provider '{_provider}' asked to slow down for {RateLimitingLog.Format(remaining)}, longer than MaxWait {RateLimitingLog.Format(maxWait)}", remaining);
         }
 
         long remainingMs = (long)Math.Ceiling(remaining.TotalMilliseconds);
-        LogWaiting(_logger, remainingMs, _provider);
+        RateLimitingLog.LogWaiting(_logger, remainingMs, _provider);
 
         await Task.Delay(remaining, _timeProvider, cancellationToken).ConfigureAwait(false);
         return remaining;
@@ -273,17 +239,17 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         lease.Dispose();
         if (maxWait is { } allowed && (allowed == TimeSpan.Zero || estimate > allowed))
         {
-            throw Refused($"the next permit of provider '{_provider}' frees up in {Format(estimate)}, longer than MaxWait {Format(allowed)}", estimate);
+            throw Refused($"the next permit of provider '{_provider}' frees up in {RateLimitingLog.Format(estimate)}, longer than MaxWait {RateLimitingLog.Format(allowed)}", estimate);
         }
 
         if (estimate is { } known)
         {
             long estimateMs = (long)Math.Ceiling(known.TotalMilliseconds);
-            LogWaiting(_logger, estimateMs, _provider);
+            RateLimitingLog.LogWaiting(_logger, estimateMs, _provider);
         }
         else
         {
-            LogWaitingForSlot(_logger, _provider);
+            RateLimitingLog.LogWaitingForSlot(_logger, _provider);
         }
 
         using CancellationTokenSource? timeout = maxWait is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
@@ -295,7 +261,7 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
         catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
         {
             TimeSpan? retryAfter = CurrentRetryAfter(limiter);
-            throw Refused($"no permit of provider '{_provider}' freed up within MaxWait {Format(maxWait)}", retryAfter);
+            throw Refused($"no permit of provider '{_provider}' freed up within MaxWait {RateLimitingLog.Format(maxWait)}", retryAfter);
         }
 
         if (!lease.IsAcquired)
@@ -324,19 +290,4 @@ public sealed partial class RateLimitingImageGenerator : DelegatingImageGenerato
             RetryAfter = retryAfter,
             IsLocalRefusal = true,
         };
-
-    private static string Format(TimeSpan? span)
-        => span is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0} ms") : "an unknown time";
-
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "rate limit: waiting {WaitMs} ms for provider {Provider}")]
-    private static partial void LogWaiting(ILogger logger, long waitMs, string provider);
-
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "rate limit: waiting for a concurrency slot of provider {Provider}")]
-    private static partial void LogWaitingForSlot(ILogger logger, string provider);
-
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "rate limit: provider {Provider} asked to slow down; pausing its traffic for {PauseMs} ms")]
-    private static partial void LogPaused(ILogger logger, string provider, long pauseMs);
-
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "rate limit: provider {Provider} reports 0 {Budget} remaining; pausing {DelayMs} ms")]
-    private static partial void LogExhausted(ILogger logger, string provider, string budget, long delayMs);
 }

@@ -8,8 +8,8 @@ public static class RateLimitingImageGeneratorBuilderExtensions
 {
     /// <summary>
     /// Adds client-side rate limiting and provider-wide back-off. Place it inside retry (each attempt takes a
-    /// permit) and directly above key rotation: with several keys the key layer cools a key whose provider reports
-    /// 0 requests or tokens remaining, and this layer, seeing it directly below, leaves those numbers to it.
+    /// permit) and above key rotation: with several keys the key layer cools a key whose provider reports 0 requests
+    /// or tokens remaining, and this layer, finding it below through <c>GetService</c>, leaves those numbers to it.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="provider">The provider name, for messages and logs.</param>

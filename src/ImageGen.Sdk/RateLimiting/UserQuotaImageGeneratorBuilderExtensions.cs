@@ -9,9 +9,9 @@ public static class UserQuotaImageGeneratorBuilderExtensions
     /// <summary>Adds per-end-user quotas. Place it below the cache (a hit spends no quota) and above provider routing.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="options">The quotas.</param>
-    /// <param name="tierResolver">Chooses each user's tier; taken from the services when <see langword="null"/>.</param>
+    /// <param name="tierResolver">Chooses each user's tier; asked of the pipeline below (<c>GetService</c>), then of the services, when <see langword="null"/>.</param>
     /// <param name="store">Where daily counts live; taken from the services, else private in-memory, when <see langword="null"/>.</param>
-    /// <param name="catalog">Gives a request without a size its model's default size for the <c>MaxPixels</c> check; taken from the services when <see langword="null"/>.</param>
+    /// <param name="catalog">Gives a request without a size its model's default size for the <c>MaxPixels</c> check; asked of the pipeline below (<c>GetService</c>), then of the services, when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     public static ImageGeneratorBuilder UseUserQuotas(this ImageGeneratorBuilder builder, UserQuotaOptions options, IUserTierResolver? tierResolver = null, IUserQuotaStore? store = null, IImageProviderCatalog? catalog = null)
@@ -26,7 +26,7 @@ public static class UserQuotaImageGeneratorBuilderExtensions
                 store ?? (IUserQuotaStore?)services.GetService(typeof(IUserQuotaStore)),
                 (TimeProvider?)services.GetService(typeof(TimeProvider)),
                 ((ILoggerFactory?)services.GetService(typeof(ILoggerFactory)))?.CreateLogger<UserQuotaImageGenerator>(),
-                catalog ?? (IImageProviderCatalog?)services.GetService(typeof(IImageProviderCatalog)))
+                catalog ?? inner.GetService<IImageProviderCatalog>() ?? (IImageProviderCatalog?)services.GetService(typeof(IImageProviderCatalog)))
             : inner);
     }
 }

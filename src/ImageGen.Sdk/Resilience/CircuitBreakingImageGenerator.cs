@@ -15,7 +15,7 @@ namespace ImageGen.Sdk.Resilience;
 /// <para>It sits inside retry, so every attempt counts. Server errors, time-outs and network failures count as
 /// failures whatever <see cref="ImageGenerationException.IsTransient"/> says, and so do other transient failures;
 /// other outcomes, including caller mistakes and content refusals, say the provider is healthy. Refusals of the local
-/// layers below it (rate limited or unavailable without an HTTP status) and cancellations do not count: they never
+/// layers below it (<see cref="ImageGenerationException.IsLocalRefusal"/>) and cancellations do not count: they never
 /// got the provider's answer.</para>
 /// <para>While half-open, the single probe decides: a success (or a provider's non-transient answer) closes the
 /// circuit, a failure opens it again — and so does a probe that was cancelled or refused locally, because it proved

@@ -8,7 +8,8 @@ public static class CircuitBreakingImageGeneratorBuilderExtensions
 {
     /// <summary>
     /// Adds one provider's circuit breaker; place it below retry so every attempt counts. Does nothing when
-    /// <see cref="CircuitBreakerOptions.Enabled"/> is <see langword="false"/>.
+    /// <see cref="CircuitBreakerOptions.Enabled"/> is <see langword="false"/> (unset, it adds the breaker: composing by
+    /// hand, you decide where there is somewhere for the traffic to go).
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="options">The options; the defaults when <see langword="null"/>.</param>
@@ -20,7 +21,7 @@ public static class CircuitBreakingImageGeneratorBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         options ??= new CircuitBreakerOptions();
-        if (!options.Enabled)
+        if (options.Enabled == false)
         {
             return builder;
         }

@@ -8,22 +8,20 @@ public static class FallbackImageGeneratorBuilderExtensions
 {
     /// <summary>
     /// Moves a request to the next provider of <see cref="FallbackOptions.Providers"/> when its provider fails after its
-    /// retries. The generator below must route by <see cref="ImageGenerationRequest.Provider"/>.
+    /// retries. The generator below must route by <see cref="ImageGenerationRequest.Provider"/> and answer
+    /// <c>GetService(typeof(IImageProviderCatalog))</c>, as <see cref="Providers.ProviderRoutingImageGenerator"/> does.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="options">The fallback order and rules.</param>
-    /// <param name="catalog">The configured providers; taken from the services when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">No catalog is given or registered (at build time).</exception>
-    public static ImageGeneratorBuilder UseFallback(this ImageGeneratorBuilder builder, FallbackOptions options, IImageProviderCatalog? catalog = null)
+    /// <exception cref="ArgumentException">The generator below has no catalog, or lacks a listed provider (at build time).</exception>
+    public static ImageGeneratorBuilder UseFallback(this ImageGeneratorBuilder builder, FallbackOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         return builder.Use((inner, services) => new FallbackImageGenerator(
             inner,
-            catalog ?? (IImageProviderCatalog?)services.GetService(typeof(IImageProviderCatalog))
-                ?? throw new InvalidOperationException("UseFallback needs an IImageProviderCatalog: pass one or register it."),
             options,
             ((ILoggerFactory?)services.GetService(typeof(ILoggerFactory)))?.CreateLogger<FallbackImageGenerator>()));
     }

@@ -20,10 +20,10 @@ namespace ImageGen.Sdk.Resilience;
 /// <see cref="HttpRequestException"/>, <see cref="IOException"/> and <c>HttpClient.Timeout</c> that escaped it. The
 /// provider's verdict wins for every kind (a 400 marked retryable by <c>x-should-retry: true</c> is retried) except
 /// quota, budget, content filter, authentication and permission failures, which are never retried. Also never
-/// retried: local refusals — <see cref="ImageGenerationErrorKind.RateLimited"/> or
-/// <see cref="ImageGenerationErrorKind.Unavailable"/> without an HTTP status, from the rate limiter, key rotation or an
-/// open circuit below, which already waited as long as they were allowed (fallback above may still move on) — and the
-/// caller's cancellation.
+/// retried: local refusals (<see cref="ImageGenerationException.IsLocalRefusal"/>: the rate limiter, key rotation, an
+/// open circuit, a budget or quota below, which already waited as long as they were allowed; fallback above may still
+/// move on) and the caller's cancellation. A local refusal is logged as such, not as a failed attempt: nothing was
+/// sent.
 /// </para>
 /// <para>
 /// A server's positive <see cref="ImageGenerationException.RetryAfter"/> replaces the computed backoff (zero or
@@ -33,19 +33,19 @@ namespace ImageGen.Sdk.Resilience;
 /// call now instead, and cancellation during a wait returns at once without another attempt.
 /// </para>
 /// <para>The result's <see cref="ImageGenerationResult.Attempts"/> counts the attempts; a failed call's exception
-/// carries them too (read by fallback). No Polly exception type reaches the caller: the total time-out and an
+/// carries them too (read by fallback), not counting an attempt a local layer refused before it was sent. No Polly exception type reaches the caller: the total time-out and an
 /// <c>HttpClient.Timeout</c> become <see cref="ImageGenerationErrorKind.Timeout"/>, connection errors
 /// <see cref="ImageGenerationErrorKind.Network"/>.</para>
 /// </remarks>
 public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
 {
-    private static readonly ResiliencePropertyKey<CallState> StateKey = new("ImageGen.Retry.Call");
+    private static readonly ResiliencePropertyKey<RetryCallState> StateKey = new("ImageGen.Retry.Call");
 
     private readonly RetryOptions _options;
     private readonly string? _provider;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly Func<double> _random;
+    private readonly RetryAttemptPolicy _policy;
     private readonly ResiliencePipeline<ImageGenerationResult> _pipeline;
 
     /// <summary>Initializes a new instance.</summary>
@@ -74,14 +74,15 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
         }
 
         // A snapshot: later changes to the options object do not half-apply to calls in flight.
-        _options = options.InheritFrom(options);
+        _options = new RetryOptions();
+        options.CopyTo(_options);
         _provider = provider;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
 
         // Jitter only spreads retries apart; it needs no cryptographic randomness.
 #pragma warning disable CA5394
-        _random = random ?? Random.Shared.NextDouble;
+        _policy = new RetryAttemptPolicy(_options, _timeProvider, random ?? Random.Shared.NextDouble);
 #pragma warning restore CA5394
 
         _pipeline = new ResiliencePipelineBuilder<ImageGenerationResult> { TimeProvider = _timeProvider, Name = "ImageGen.Retry", InstanceName = provider }
@@ -95,7 +96,8 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
                 Delay = TimeSpan.Zero,
                 BackoffType = DelayBackoffType.Constant,
                 UseJitter = false,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args)),
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } exception
+                    && _policy.ShouldRetry(exception, args.AttemptNumber, GetState(args.Context), args.Context.CancellationToken.IsCancellationRequested)),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(GetState(args.Context).NextDelay),
                 OnRetry = args =>
                 {
@@ -129,7 +131,7 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        CallState state = new(InnerGenerator, request, request.MaxRetries ?? _options.MaxRetries, _timeProvider.GetTimestamp());
+        RetryCallState state = new(InnerGenerator, request, request.MaxRetries ?? _options.MaxRetries, _timeProvider.GetTimestamp());
         ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
         Outcome<ImageGenerationResult> outcome;
         try
@@ -153,7 +155,7 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
         throw new InvalidOperationException("Unreachable.");
     }
 
-    private Exception Fail(Exception exception, CallState state, CancellationToken cancellationToken)
+    private Exception Fail(Exception exception, RetryCallState state, CancellationToken cancellationToken)
     {
         if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
@@ -183,103 +185,37 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
             _ => exception,
         };
 
-        string reason = exception is TimeoutRejectedException ? "total timeout elapsed" : state.StopReason ?? "not retried";
+        // A local refusal never reached the provider: its attempt is not one, and "attempt 1/4 failed" would say
+        // something was sent.
+        bool refused = TransientFailures.IsLocalRefusal(final);
+        int attempts = refused ? state.Attempts - 1 : state.Attempts;
         if (final is ImageGenerationException failure)
         {
-            failure.Attempts = state.Attempts;
+            failure.Attempts = attempts;
         }
 
-        if (_logger.IsEnabled(LogLevel.Warning))
+        if (!_logger.IsEnabled(LogLevel.Warning))
         {
+            return final;
+        }
+
+        if (refused)
+        {
+            LogRefused(_logger, final, ProviderName, TransientFailures.Describe(final), attempts);
+        }
+        else
+        {
+            string reason = exception is TimeoutRejectedException ? "total timeout elapsed" : state.StopReason ?? "not retried";
             LogGaveUp(_logger, final, ProviderName, state.Attempts, state.MaxRetries + 1, TransientFailures.Describe(final), reason);
         }
 
         return final;
     }
 
-    private bool ShouldRetry(RetryPredicateArguments<ImageGenerationResult> args)
-    {
-        if (args.Outcome.Exception is not { } exception)
-        {
-            return false;
-        }
+    /// <summary>The wait before retry number <paramref name="attemptNumber"/> + 1 (see <see cref="RetryAttemptPolicy.ComputeBackoff"/>).</summary>
+    internal TimeSpan ComputeBackoff(int attemptNumber) => _policy.ComputeBackoff(attemptNumber);
 
-        CallState state = GetState(args.Context);
-
-        // The caller cancelled or the total time-out fired: nothing more is sent.
-        if (args.Context.CancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        // The rate limiter, key rotation and circuit breaker below already waited as long as they were allowed to;
-        // repeating the call would only wait again or be refused again. Fallback above may still move on.
-        if (TransientFailures.IsLocalRefusal(exception))
-        {
-            state.StopReason = "refused locally before reaching the provider";
-            return false;
-        }
-
-        if (!TransientFailures.IsTransient(exception))
-        {
-            state.StopReason = "not transient";
-            return false;
-        }
-
-        if (args.AttemptNumber >= state.MaxRetries)
-        {
-            state.StopReason = state.MaxRetries == 0 ? "retries disabled" : "no retries left";
-            return false;
-        }
-
-        TimeSpan delay;
-        // A zero or negative Retry-After (an HTTP date already past, a clock skew) is no reason to retry with no
-        // backoff at all: the computed backoff applies instead.
-        if (_options.RespectRetryAfter && exception is ImageGenerationException { RetryAfter: { } requested } && requested > TimeSpan.Zero)
-        {
-            if (requested > _options.MaxRetryAfter)
-            {
-                state.StopReason = $"the provider asked to wait {(long)requested.TotalMilliseconds} ms, more than MaxRetryAfter ({(long)_options.MaxRetryAfter.TotalMilliseconds} ms)";
-                return false;
-            }
-
-            delay = requested;
-        }
-        else
-        {
-            delay = ComputeBackoff(args.AttemptNumber);
-        }
-
-        if (_timeProvider.GetElapsedTime(state.StartTimestamp) + delay >= _options.TotalTimeout)
-        {
-            state.StopReason = $"waiting {(long)delay.TotalMilliseconds} ms would pass the total timeout ({_options.TotalTimeout})";
-            return false;
-        }
-
-        state.NextDelay = delay;
-        return true;
-    }
-
-    /// <summary>The wait before retry number <paramref name="attemptNumber"/> + 1: capped at MaxDelay, then jittered to between half and all of itself.</summary>
-    internal TimeSpan ComputeBackoff(int attemptNumber)
-    {
-        double baseMs = _options.BaseDelay.TotalMilliseconds;
-        double ms = _options.BackoffType switch
-        {
-            RetryBackoffType.Constant => baseMs,
-            RetryBackoffType.Linear => baseMs * (attemptNumber + 1),
-            _ => baseMs * Math.Pow(2, Math.Min(attemptNumber, 30)),
-        };
-        ms = Math.Min(ms, _options.MaxDelay.TotalMilliseconds);
-        if (_options.UseJitter)
-        {
-            ms *= 0.5 + (0.5 * _random());
-        }
-
-        return TimeSpan.FromMilliseconds(ms);
-    }
-
-    private static CallState GetState(ResilienceContext context) => context.Properties.GetValue(StateKey, null!);
+    private static RetryCallState GetState(ResilienceContext context) => context.Properties.GetValue(StateKey, null!);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
         Message = "Image generation on {Provider}: attempt {Attempt}/{MaxAttempts} failed: {Kind}; retrying in {DelayMs} ms")]
@@ -289,30 +225,7 @@ public sealed partial class RetryingImageGenerator : DelegatingImageGenerator
         Message = "Image generation on {Provider}: attempt {Attempt}/{MaxAttempts} failed: {Kind}; giving up ({Reason})")]
     private static partial void LogGaveUp(ILogger logger, Exception exception, string provider, int attempt, int maxAttempts, string kind, string reason);
 
-    /// <summary>What one call carries through the pipeline.</summary>
-    private sealed class CallState(IImageGenerator inner, ImageGenerationRequest request, int maxRetries, long startTimestamp)
-    {
-        public int MaxRetries { get; } = maxRetries;
-
-        public long StartTimestamp { get; } = startTimestamp;
-
-        public int Attempts { get; private set; }
-
-        public TimeSpan NextDelay { get; set; }
-
-        public string? StopReason { get; set; }
-
-        public async ValueTask<Outcome<ImageGenerationResult>> AttemptAsync(CancellationToken cancellationToken)
-        {
-            Attempts++;
-            try
-            {
-                return Outcome.FromResult(await inner.GenerateAsync(request, cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception exception)
-            {
-                return Outcome.FromException<ImageGenerationResult>(exception);
-            }
-        }
-    }
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "Image generation on {Provider} was refused locally before reaching the provider ({Kind}) after {Attempts} provider attempt(s); not retried")]
+    private static partial void LogRefused(ILogger logger, Exception exception, string provider, string kind, int attempts);
 }

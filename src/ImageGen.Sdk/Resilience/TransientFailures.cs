@@ -54,13 +54,11 @@ internal static class TransientFailures
     };
 
     /// <summary>Gets whether a failure says nothing about the provider's health because the call did not get an
-    /// answer from it: a cancellation (the caller's or a time-out's above), a local refusal, or a budget refusal.</summary>
+    /// answer from it: a cancellation (the caller's or a time-out's above) or a local refusal (a budget refusal is one).</summary>
     /// <param name="exception">The failure.</param>
     /// <returns><see langword="true"/> when the outcome is no verdict on the provider.</returns>
     public static bool IsInconclusive(Exception exception)
-        => (exception is OperationCanceledException && !IsHttpClientTimeout(exception))
-            || IsLocalRefusal(exception)
-            || exception is ImageGenerationException { Kind: ImageGenerationErrorKind.BudgetExceeded };
+        => (exception is OperationCanceledException && !IsHttpClientTimeout(exception)) || IsLocalRefusal(exception);
 
     /// <summary>Gets whether the failure is an <c>HttpClient.Timeout</c>, which surfaces as a cancellation wrapping a
     /// <see cref="TimeoutException"/>.</summary>

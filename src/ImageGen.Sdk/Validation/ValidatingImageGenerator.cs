@@ -8,26 +8,48 @@ namespace ImageGen.Sdk.Validation;
 /// 0..<see cref="RetryOptions.MaxRetriesLimit"/>, unknown provider, a size or prompt length the model does not
 /// accept). Models the SDK does not know pass through unvalidated, so new models work on day one.
 /// </summary>
+/// <remarks>
+/// It learns the providers from the pipeline below it, once, when it is created: the provider catalog of a routing
+/// layer (<c>GetService(typeof(IImageProviderCatalog))</c>, what <c>AddImageGeneration()</c> composes), else the
+/// <see cref="ImageGeneratorMetadata"/> of a single provider client, whose models it then checks whatever provider a
+/// request names. So <c>new ImageGeneratorBuilder(client).UseValidation()</c> is as strict as the DI stack. A custom
+/// layer in between that implements <see cref="IImageGenerator"/> directly must forward <c>GetService</c> (deriving from
+/// <see cref="DelegatingImageGenerator"/> does), or only the provider-independent checks run.
+/// </remarks>
 public sealed class ValidatingImageGenerator : DelegatingImageGenerator
 {
     /// <summary>The largest <see cref="ImageGenerationRequest.Count"/> accepted.</summary>
     public const int MaxCount = 10;
 
     private readonly IImageProviderCatalog? _catalog;
+    private readonly ImageProviderDescriptor? _single;
 
     /// <summary>Initializes a new instance.</summary>
-    /// <param name="innerGenerator">The generator valid requests go to.</param>
-    /// <param name="catalog">The configured providers, to check provider names and model capabilities; provider-level checks are skipped when <see langword="null"/>.</param>
-    public ValidatingImageGenerator(IImageGenerator innerGenerator, IImageProviderCatalog? catalog = null)
+    /// <param name="innerGenerator">The generator valid requests go to; the providers and their models are asked of it (see the remarks).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> is <see langword="null"/>.</exception>
+    public ValidatingImageGenerator(IImageGenerator innerGenerator)
         : base(innerGenerator)
     {
-        _catalog = catalog;
+        _catalog = innerGenerator.GetService<IImageProviderCatalog>();
+        if (_catalog is null && innerGenerator.GetService<ImageGeneratorMetadata>() is { } metadata)
+        {
+            _single = metadata.ToDescriptor();
+        }
     }
 
     /// <inheritdoc />
     public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
-        Validate(request, _catalog);
+        if (_single is null)
+        {
+            Validate(request, _catalog);
+        }
+        else
+        {
+            ValidateRequest(request);
+            ValidateModel(request, _single);
+        }
+
         return base.GenerateAsync(request, cancellationToken);
     }
 
@@ -36,7 +58,17 @@ public sealed class ValidatingImageGenerator : DelegatingImageGenerator
     /// <param name="catalog">The configured providers, or <see langword="null"/> to skip provider checks.</param>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The request is invalid; the message names the field.</exception>
-    public static void Validate(ImageGenerationRequest request, IImageProviderCatalog? catalog)
+    internal static void Validate(ImageGenerationRequest request, IImageProviderCatalog? catalog)
+    {
+        ValidateRequest(request);
+        if (catalog is not null)
+        {
+            ValidateModel(request, catalog.ResolveProvider(request));
+        }
+    }
+
+    /// <summary>The checks that need no provider.</summary>
+    private static void ValidateRequest(ImageGenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.Prompt))
@@ -81,12 +113,11 @@ public sealed class ValidatingImageGenerator : DelegatingImageGenerator
             throw new ArgumentException("A Mask needs at least one image in InputImages.", $"{nameof(request)}.{nameof(request.Mask)}");
         }
 
-        if (catalog is null)
-        {
-            return;
-        }
+    }
 
-        ImageProviderDescriptor provider = catalog.ResolveProvider(request);
+    /// <summary>The checks of what the provider's model accepts; a model the SDK does not know passes.</summary>
+    private static void ValidateModel(ImageGenerationRequest request, ImageProviderDescriptor provider)
+    {
         ImageModelCapabilities? model = provider.GetModel(request.Model);
         if (model is null)
         {

@@ -5,7 +5,7 @@ namespace ImageGen.Sdk.Tests.Batching;
 
 public class CountSplittingImageGeneratorTests
 {
-    private static readonly ImageProviderDescriptor Provider = new("p", "Test", "one-per-call",
+    private static readonly ImageGeneratorMetadata Provider = new("p", "Test", "one-per-call",
     [
         new ImageModelCapabilities("one-per-call") { MaxImagesPerCall = 1 },
         new ImageModelCapabilities("four-per-call") { MaxImagesPerCall = 4 },
@@ -32,7 +32,8 @@ public class CountSplittingImageGeneratorTests
             pending.Enqueue(tcs);
             return tcs.Task.ContinueWith(_ => result, TaskScheduler.Default);
         };
-        CountSplittingImageGenerator generator = new(inner, Provider);
+        inner.Metadata = Provider;
+        CountSplittingImageGenerator generator = new(inner);
 
         Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("x") { Count = 3 });
 
@@ -55,7 +56,7 @@ public class CountSplittingImageGeneratorTests
             Assert.That(merged.Usage.InputImageTokens, Is.EqualTo(12));
             Assert.That(merged.Usage.OutputTokens, Is.EqualTo(600));
             Assert.That(merged.Usage.TotalTokens, Is.EqualTo(630));
-            Assert.That(merged.Attempts, Is.EqualTo(4));
+            Assert.That(merged.Attempts, Is.EqualTo(2), "the most any part needed: part 2 was retried once");
             Assert.That(merged.Elapsed, Is.EqualTo(TimeSpan.FromSeconds(3)), "parts overlap, so the call took as long as the slowest");
             Assert.That(merged.Warnings, Is.EquivalentTo(new[] { "shared warning", "warning 1", "warning 2", "warning 3" }));
             Assert.That((merged.Provider, merged.Model), Is.EqualTo(("p", "one-per-call")));
@@ -66,7 +67,8 @@ public class CountSplittingImageGeneratorTests
     public async Task Counts_are_split_into_chunks_of_the_per_call_limit()
     {
         FakeImageGenerator inner = new("p");
-        CountSplittingImageGenerator generator = new(inner, Provider);
+        inner.Metadata = Provider;
+        CountSplittingImageGenerator generator = new(inner);
 
         ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "four-per-call", Count = 10 });
 
@@ -78,7 +80,8 @@ public class CountSplittingImageGeneratorTests
     public async Task Seeded_parts_get_consecutive_seeds_so_they_do_not_repeat_one_image()
     {
         FakeImageGenerator inner = new("p");
-        CountSplittingImageGenerator generator = new(inner, Provider);
+        inner.Metadata = Provider;
+        CountSplittingImageGenerator generator = new(inner);
 
         await generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "four-per-call", Count = 10, Seed = 100 });
         await generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "four-per-call", Count = 5 });
@@ -91,7 +94,8 @@ public class CountSplittingImageGeneratorTests
     public async Task Counts_within_the_limit_pass_through_unchanged()
     {
         FakeImageGenerator inner = new("p");
-        CountSplittingImageGenerator generator = new(inner, Provider);
+        inner.Metadata = Provider;
+        CountSplittingImageGenerator generator = new(inner);
         ImageGenerationRequest request = new("x") { Model = "four-per-call", Count = 4 };
 
         await generator.GenerateAsync(request);
@@ -103,7 +107,8 @@ public class CountSplittingImageGeneratorTests
     public async Task Unknown_models_are_not_split()
     {
         FakeImageGenerator inner = new("p");
-        CountSplittingImageGenerator generator = new(inner, Provider);
+        inner.Metadata = Provider;
+        CountSplittingImageGenerator generator = new(inner);
 
         await generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "unknown", Count = 10 });
 
@@ -114,7 +119,8 @@ public class CountSplittingImageGeneratorTests
     public async Task Usage_stays_null_when_no_part_reports_it()
     {
         FakeImageGenerator inner = new("p");
-        CountSplittingImageGenerator generator = new(inner, Provider);
+        inner.Metadata = Provider;
+        CountSplittingImageGenerator generator = new(inner);
 
         ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("x") { Count = 2 });
 
@@ -129,7 +135,8 @@ public class CountSplittingImageGeneratorTests
         ConcurrentBag<CancellationToken> siblingTokens = [];
         ImageGenerationException failure = new(ImageGenerationErrorKind.ContentFiltered, "blocked") { Provider = "p" };
         inner.Then(WaitForCancellation).ThenThrow(failure).Then(WaitForCancellation);
-        CountSplittingImageGenerator generator = new(inner, Provider);
+        inner.Metadata = Provider;
+        CountSplittingImageGenerator generator = new(inner);
         using CancellationTokenSource caller = new();
 
         // The time-out only guards against a hang if siblings were never cancelled; a passing run never waits on it.
@@ -162,7 +169,8 @@ public class CountSplittingImageGeneratorTests
             token.Register(() => tcs.TrySetCanceled(token));
             return tcs.Task;
         };
-        CountSplittingImageGenerator generator = new(inner, Provider);
+        inner.Metadata = Provider;
+        CountSplittingImageGenerator generator = new(inner);
         using CancellationTokenSource caller = new();
 
         Task<ImageGenerationResult> call = generator.GenerateAsync(new ImageGenerationRequest("x") { Count = 3 }, caller.Token);
@@ -177,10 +185,54 @@ public class CountSplittingImageGeneratorTests
     public async Task UseCountSplitting_adds_the_layer_to_a_builder()
     {
         FakeImageGenerator inner = new("p");
-        IImageGenerator generator = new ImageGeneratorBuilder(inner).UseCountSplitting(Provider).Build();
+        inner.Metadata = Provider;
+        IImageGenerator generator = new ImageGeneratorBuilder(inner).UseCountSplitting().Build();
 
         await generator.GenerateAsync(new ImageGenerationRequest("x") { Count = 2 });
 
         Assert.That(inner.CallCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_split_call_that_was_never_retried_reports_one_attempt()
+    {
+        FakeImageGenerator inner = new("p") { Metadata = Provider };
+        IImageGenerator generator = new ImageGeneratorBuilder(inner).UseCountSplitting().UseRetry(new RetryOptions(), "p").Build();
+
+        ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("x") { Count = 2 });
+
+        Assert.That(inner.CallCount, Is.EqualTo(2), "two parts of one image each");
+        Assert.That(result.Attempts, Is.EqualTo(1), "each part went out once; attempts count retries of a call, not parts");
+    }
+
+    [Test]
+    public void A_failed_split_call_reports_the_most_attempts_any_part_made()
+    {
+        FakeImageGenerator inner = new("p") { Metadata = Provider };
+        ImageGenerationException failure = new(ImageGenerationErrorKind.ContentFiltered, "blocked") { Provider = "p", Attempts = 1 };
+        inner.Then((request, _) => Task.FromResult(new ImageGenerationResult(FakeImageGenerator.CreateResult(request, "p")) { Attempts = 3 }))
+            .Then(async (_, _) =>
+            {
+                await Task.Yield();
+                throw failure;
+            });
+        CountSplittingImageGenerator generator = new(inner);
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(
+            () => generator.GenerateAsync(new ImageGenerationRequest("x") { Count = 2 }).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.That(thrown, Is.SameAs(failure));
+        Assert.That(thrown!.Attempts, Is.EqualTo(3), "the part that succeeded needed three");
+    }
+
+    [Test]
+    public async Task Without_metadata_below_nothing_is_split()
+    {
+        FakeImageGenerator inner = new("p");
+        CountSplittingImageGenerator generator = new(inner);
+
+        await generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "one-per-call", Count = 3 });
+
+        Assert.That(inner.Requests.Single().Count, Is.EqualTo(3));
     }
 }

@@ -65,4 +65,46 @@ public class ProviderRoutingAndPinningTests
         Assert.That(ex.Message, Does.Contain("'beta'").And.Contain("'alpha'"));
         Assert.That(stack.Requests, Is.Empty);
     }
+
+    [Test]
+    public void Routing_answers_the_catalog_and_each_providers_metadata_by_name()
+    {
+        FakeImageGenerator alpha = new("alpha") { Metadata = new ImageGeneratorMetadata("alpha", "Local", "m", [new ImageModelCapabilities("m")], new Uri("http://127.0.0.1:1/")) };
+        FakeImageGenerator beta = new("beta");
+        ProviderRoutingImageGenerator router = new(Catalog, new Dictionary<string, IImageGenerator>(StringComparer.OrdinalIgnoreCase) { ["alpha"] = alpha, ["beta"] = beta, ["gamma"] = beta });
+
+        Assert.That(router.GetService<IImageProviderCatalog>(), Is.SameAs(Catalog));
+        Assert.That(router.GetService<ImageGeneratorMetadata>("ALPHA"), Is.SameAs(alpha.Metadata), "the pipeline's own answer, names ignore case");
+        Assert.That(router.GetService<ImageGeneratorMetadata>("beta")!.ProviderName, Is.EqualTo("beta"), "from the catalog when the pipeline has none");
+        Assert.That(router.GetService<ImageGeneratorMetadata>(), Is.SameAs(alpha.Metadata), "unkeyed: the default provider's pipeline");
+        Assert.That(router.GetService<FakeImageGenerator>("beta"), Is.SameAs(beta), "a keyed request goes to that provider's pipeline");
+        Assert.That(router.GetService<ImageGeneratorMetadata>("nowhere"), Is.Null);
+    }
+
+    [Test]
+    public void Routing_builds_its_catalog_from_what_each_pipeline_says_about_itself()
+    {
+        FakeImageGenerator first = new("x") { Metadata = new ImageGeneratorMetadata("ignored", "OpenAI", "gpt-image-1", [new ImageModelCapabilities("gpt-image-1")]) };
+        FakeImageGenerator second = new("y") { Metadata = new ImageGeneratorMetadata("y", "Local", "local", []) };
+        ProviderRoutingImageGenerator router = new(new Dictionary<string, IImageGenerator> { ["main"] = first, ["spare"] = second }, defaultProvider: "spare");
+
+        IImageProviderCatalog catalog = router.GetRequiredService<IImageProviderCatalog>();
+        Assert.That(catalog.DefaultProvider, Is.EqualTo("spare"));
+        Assert.That(catalog.Find("main")!.ProviderType, Is.EqualTo("OpenAI"), "named by its routing key, typed by its metadata");
+        Assert.That(catalog.Find("main")!.GetModel(null)!.Model, Is.EqualTo("gpt-image-1"));
+        Assert.That(
+            () => new ProviderRoutingImageGenerator(new Dictionary<string, IImageGenerator> { ["mute"] = new FakeImageGenerator() }),
+            Throws.ArgumentException.With.Message.Contains("'mute' does not describe itself"));
+    }
+
+    [Test]
+    public void A_pinned_generator_answers_the_metadata_of_its_provider()
+    {
+        FakeImageGenerator alpha = new("alpha") { Metadata = new ImageGeneratorMetadata("alpha", "Local", "m", []) };
+        FakeImageGenerator beta = new("beta") { Metadata = new ImageGeneratorMetadata("beta", "Local", "m", []) };
+        ProviderRoutingImageGenerator router = new(Catalog, new Dictionary<string, IImageGenerator>(StringComparer.OrdinalIgnoreCase) { ["alpha"] = alpha, ["beta"] = beta, ["gamma"] = beta });
+
+        Assert.That(new PinnedProviderImageGenerator(router, "beta").GetService<ImageGeneratorMetadata>(), Is.SameAs(beta.Metadata));
+        Assert.That(new PinnedProviderImageGenerator(router, "beta").GetService<IImageProviderCatalog>(), Is.SameAs(Catalog));
+    }
 }

@@ -180,4 +180,28 @@ public sealed class RateLimitHeaderBackOffTests
         await next;
         Assert.That(only.CallCount, Is.EqualTo(2));
     }
+
+    [Test]
+    public async Task A_key_layer_with_two_keys_further_below_is_found_through_GetService()
+    {
+        ManualTimeProvider clock = new();
+        FakeImageGenerator keyA = new("openai");
+        FakeImageGenerator keyB = new("openai");
+        keyA.ThenSucceedWith(RateLimitHeaderTestSupport.Requests(0, TimeSpan.FromSeconds(2)));
+        KeyRotatingImageGenerator keys = new(
+            [new ApiKeyClient("sk-…aaaa", keyA), new ApiKeyClient("sk-…bbbb", keyB)],
+            "openai",
+            new KeyRotationOptions { Strategy = KeyRotationStrategy.Failover },
+            timeProvider: clock);
+
+        // A layer in between (a custom one, say) hides the key layer from a type check, not from GetService.
+        RateLimitingImageGenerator generator = new(new PassThrough(keys), "openai", limiter: null, timeProvider: clock);
+        await generator.GenerateAsync(Request);
+
+        Assert.That(generator.PausedUntil, Is.Null, "the key layer cools the exhausted key; the provider is not paused");
+        Assert.That((await generator.GenerateAsync(Request)).Provider, Is.EqualTo("openai"));
+        Assert.That(keyB.CallCount, Is.EqualTo(1));
+    }
+
+    private sealed class PassThrough(IImageGenerator inner) : DelegatingImageGenerator(inner);
 }

@@ -222,7 +222,7 @@ public sealed class WaitLimitCompositionTests
         ImageGenerationLimits limits = services.GetRequiredService<ImageGenerationLimits>();
         ImageProviderOptions openai = options.Providers["openai"];
         ImageProviderOptions second = options.Providers["second"];
-        RetryOptions secondRetry = second.Retry!.InheritFrom(options.Retry);
+        RetryOptions secondRetry = services.GetRequiredService<IOptionsMonitor<RetryOptions>>().Get("second");
 
         Assert.That(limits.GetProviderRateLimit(openai, options.Retry).MaxWait, Is.EqualTo(TimeSpan.FromSeconds(20)));
         Assert.That(limits.GetKeyRotation(openai, options.Retry).MaxWait, Is.EqualTo(TimeSpan.FromSeconds(3)));

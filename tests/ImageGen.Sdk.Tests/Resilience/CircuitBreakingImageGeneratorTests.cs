@@ -134,7 +134,7 @@ public class CircuitBreakingImageGeneratorTests
         await FailTimesAsync(breaker, 4);
         _time.Advance(TimeSpan.FromSeconds(30));
 
-        await FailTimesAsync(breaker, 1, kind); // no status: the limiter, key rotation or budget refused it
+        await FailTimesAsync(breaker, 1, kind, localRefusal: true); // the limiter, key rotation or budget refused it
         Assert.That(breaker.State, Is.EqualTo(CircuitState.Open));
         Assert.That(_fake.CallCount, Is.EqualTo(5));
         Assert.ThrowsAsync<ImageGenerationException>(() => breaker.GenerateAsync(Request));
@@ -220,7 +220,7 @@ public class CircuitBreakingImageGeneratorTests
         ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => retry.GenerateAsync(Request));
         Assert.That(thrown!.Kind, Is.EqualTo(ImageGenerationErrorKind.Unavailable));
         Assert.That(_time.ActiveTimerCount, Is.Zero);
-        Assert.That(_logger.Messages(LogLevel.Warning).Last(), Does.Contain("giving up (refused locally before reaching the provider)"));
+        Assert.That(_logger.Messages(LogLevel.Warning).Last(), Does.Contain("Image generation on p was refused locally before reaching the provider (Unavailable)"));
     }
 
     [Test]

@@ -42,7 +42,7 @@ public class FallbackImageGeneratorTests
         }
 
         Dictionary<string, IImageGenerator> pipelines = new(StringComparer.OrdinalIgnoreCase) { ["a"] = _a, ["b"] = _b, ["c"] = _c };
-        return new FallbackImageGenerator(new ProviderRoutingImageGenerator(_catalog, pipelines), _catalog, options);
+        return new FallbackImageGenerator(new ProviderRoutingImageGenerator(_catalog, pipelines), options);
     }
 
     [Test]
@@ -222,21 +222,6 @@ public class FallbackImageGeneratorTests
     }
 
     [Test]
-    public void An_aspect_ratio_becomes_the_size_of_that_ratio_closest_to_the_target_default_size()
-    {
-        ImageProviderDescriptor target = new("d", "Fake", "d-default",
-        [
-            new ImageModelCapabilities("d-default") { SupportedSizes = [new(512, 512), new(1024, 1024), new(2048, 2048), new(1792, 1024)], DefaultSize = new(2048, 2048) },
-        ]);
-        List<string> warnings = [];
-
-        ImageGenerationRequest sent = Create().Adapt(new ImageGenerationRequest("a fox") { AspectRatio = "1:1" }, _catalog.Find("c")!, target, warnings);
-
-        Assert.That(sent.Size, Is.EqualTo(new ImageSize(2048, 2048)));
-        Assert.That(warnings, Has.Some.Contains("converted to size 2048x2048"));
-    }
-
-    [Test]
     public async Task A_size_is_dropped_for_a_ratio_only_target_when_the_request_also_names_a_ratio()
     {
         FallbackOptions options = new();
@@ -266,36 +251,6 @@ public class FallbackImageGeneratorTests
     }
 
     [Test]
-    public void A_target_that_takes_any_size_and_ratio_gets_both_unchanged()
-    {
-        ImageProviderDescriptor target = new("d", "Fake", "d-default",
-        [
-            new ImageModelCapabilities("d-default") { CustomSizeRule = s => s.Pixels <= 4_000_000, DefaultSize = Square },
-        ]);
-        List<string> warnings = [];
-
-        ImageGenerationRequest sent = Create().Adapt(new ImageGenerationRequest("a fox") { Model = "d-default", AspectRatio = "21:9" }, target, target, warnings);
-
-        Assert.That((sent.Size, sent.AspectRatio), Is.EqualTo(((ImageSize?)null, "21:9")));
-        Assert.That(warnings, Is.Empty);
-    }
-
-    [Test]
-    public void A_size_outside_a_rule_with_no_listed_sizes_falls_back_to_the_default_size()
-    {
-        ImageProviderDescriptor target = new("d", "Fake", "d-default",
-        [
-            new ImageModelCapabilities("d-default") { CustomSizeRule = s => s.Pixels <= 1_000_000 },
-        ]);
-        List<string> warnings = [];
-
-        ImageGenerationRequest sent = Create().Adapt(new ImageGenerationRequest("a fox") { Size = new ImageSize(2048, 2048) }, _catalog.Find("a")!, target, warnings);
-
-        Assert.That(sent.Size, Is.Null);
-        Assert.That(warnings, Has.One.EqualTo("Size 2048x2048 is not supported by 'd' model 'd-default'; using its default size."));
-    }
-
-    [Test]
     public async Task A_quality_and_style_the_target_takes_are_kept()
     {
         _a.ThenFail(ImageGenerationErrorKind.ServerError);
@@ -307,16 +262,6 @@ public class FallbackImageGeneratorTests
 
         Assert.That(_b.Requests.Single().Quality, Is.EqualTo(ImageQuality.Hd));
         Assert.That(result.Warnings.Skip(1), Has.None.Contains("Quality"));
-    }
-
-    [TestCase(1024, 1024, 1024, 1024)]
-    [TestCase(512, 512, 1024, 1024)]
-    [TestCase(1024, 1536, 1024, 1792)]
-    [TestCase(1920, 1080, 1792, 1024)]
-    public void Nearest_size_prefers_the_aspect_ratio_then_the_area(int w, int h, int ew, int eh)
-    {
-        ImageSize[] supported = [new(1024, 1024), new(2048, 2048), new(1792, 1024), new(1024, 1792)];
-        Assert.That(FallbackImageGenerator.NearestSize(new ImageSize(w, h), supported), Is.EqualTo(new ImageSize(ew, eh)));
     }
 
     [Test]
@@ -474,7 +419,7 @@ public class FallbackImageGeneratorTests
         }
 
         Dictionary<string, IImageGenerator> pipelines = new(StringComparer.OrdinalIgnoreCase) { ["a"] = _a, ["b"] = _b, ["c"] = _c };
-        return new FallbackImageGenerator(new ProviderRoutingImageGenerator(_catalog, pipelines), _catalog, options, null, name => totalTimeouts[name], time);
+        return new FallbackImageGenerator(new ProviderRoutingImageGenerator(_catalog, pipelines), options, null, name => totalTimeouts[name], time);
     }
 
     [Test]
@@ -482,6 +427,13 @@ public class FallbackImageGeneratorTests
     {
         FallbackOptions options = new();
         options.Providers.Add("zzz");
-        Assert.That(() => new FallbackImageGenerator(_a, _catalog, options), Throws.ArgumentException.With.Message.Contains("'zzz'"));
+        Dictionary<string, IImageGenerator> pipelines = new(StringComparer.OrdinalIgnoreCase) { ["a"] = _a, ["b"] = _b, ["c"] = _c };
+        Assert.That(() => new FallbackImageGenerator(new ProviderRoutingImageGenerator(_catalog, pipelines), options), Throws.ArgumentException.With.Message.Contains("'zzz'"));
+    }
+
+    [Test]
+    public void A_generator_below_without_a_catalog_is_rejected_naming_the_seam()
+    {
+        Assert.That(() => new FallbackImageGenerator(_a, new FallbackOptions()), Throws.ArgumentException.With.Message.Contains("IImageProviderCatalog"));
     }
 }

@@ -64,6 +64,7 @@ public class ResilienceCompositionTests
         using ServiceProvider sp = Build(new()
         {
             ["ImageGeneration:Retry:MaxRetries"] = "5",
+            ["ImageGeneration:CircuitBreaker:Enabled"] = "true",
             ["ImageGeneration:CircuitBreaker:MinimumThroughput"] = "2",
             ["ImageGeneration:CircuitBreaker:FailureRatio"] = "0.5",
         });
@@ -156,7 +157,7 @@ public class ResilienceCompositionTests
             Assert.That(retry.MaxRetryAfter, Is.EqualTo(TimeSpan.FromMinutes(2)));
             Assert.That(retry.AttemptTimeout, Is.EqualTo(TimeSpan.FromSeconds(60)));
             Assert.That(retry.TotalTimeout, Is.EqualTo(TimeSpan.FromMinutes(5)));
-            Assert.That(breaker.Enabled, Is.True);
+            Assert.That(breaker.Enabled, Is.Null, "on only where fallback has somewhere to go");
             Assert.That(breaker.FailureRatio, Is.EqualTo(0.5));
             Assert.That(breaker.MinimumThroughput, Is.EqualTo(10));
             Assert.That(breaker.SamplingDuration, Is.EqualTo(TimeSpan.FromSeconds(60)));
@@ -183,13 +184,14 @@ public class ResilienceCompositionTests
             ["ImageGeneration:Providers:a:Retry:MaxRetries"] = "1",
             ["ImageGeneration:Providers:a:CircuitBreaker:BreakDuration"] = "00:01:00",
         });
-        ImageGenerationOptions options = sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value;
-        RetryOptions retry = options.Providers["a"].Retry!.InheritFrom(options.Retry);
-        CircuitBreakerOptions breaker = options.Providers["a"].CircuitBreaker!.InheritFrom(options.CircuitBreaker);
+        IOptionsMonitor<RetryOptions> retries = sp.GetRequiredService<IOptionsMonitor<RetryOptions>>();
+        RetryOptions retry = retries.Get("a");
+        CircuitBreakerOptions breaker = sp.GetRequiredService<IOptionsMonitor<CircuitBreakerOptions>>().Get("a");
 
         Assert.That((retry.MaxRetries, retry.BaseDelay, retry.TotalTimeout), Is.EqualTo((1, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5))));
         Assert.That((breaker.BreakDuration, breaker.MinimumThroughput), Is.EqualTo((TimeSpan.FromMinutes(1), 10)));
-        Assert.That(options.Providers["b"].Retry, Is.Null);
+        Assert.That((retries.Get("b").MaxRetries, retries.Get("b").BaseDelay), Is.EqualTo((4, TimeSpan.FromSeconds(2))), "b has only the global values");
+        Assert.That(retries.CurrentValue.MaxRetries, Is.EqualTo(4), "the unnamed options are the global ones");
     }
 
     [Test]
@@ -247,24 +249,5 @@ public class ResilienceCompositionTests
         Assert.That(failures, Has.Some.StartsWith("ImageGeneration:Fallback:Providers:0 'zzz' is not a configured provider"));
         Assert.That(failures, Has.Some.StartsWith("ImageGeneration:Fallback:ModelMap:yyy names a provider that is not configured"));
         Assert.That(failures.Count(f => f.Contains("MaxRetries", StringComparison.Ordinal)), Is.EqualTo(1), "a global mistake is reported once, not again per provider");
-    }
-
-    private sealed class FakeProviderFactory : IImageProviderFactory
-    {
-        private readonly ConcurrentDictionary<string, FakeImageGenerator> _clients = new(StringComparer.OrdinalIgnoreCase);
-
-        public string ProviderType => "Fake";
-
-        public bool RequiresApiKey => false;
-
-        public FakeImageGenerator Client(string name) => _clients.GetOrAdd(name, n => new FakeImageGenerator(n));
-
-        public void Validate(string name, ImageProviderOptions options, ICollection<string> errors)
-        {
-        }
-
-        public ImageProviderDescriptor Describe(string name, ImageProviderOptions options) => new(name, ProviderType, options.DefaultModel ?? "fake-model");
-
-        public IImageGenerator Create(ImageProviderContext context) => Client(context.Name);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ImageGen.Sdk.Providers;
 using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk.Tests.Resilience;
@@ -51,4 +52,24 @@ public static class Clock
         await Task.Delay(Timeout.Infinite, cancellationToken);
         throw new InvalidOperationException("unreachable");
     }
+}
+
+/// <summary>A provider type "Fake" whose clients are <see cref="FakeImageGenerator"/>s, one per provider name.</summary>
+public sealed class FakeProviderFactory : IImageProviderFactory
+{
+    private readonly ConcurrentDictionary<string, FakeImageGenerator> _clients = new(StringComparer.OrdinalIgnoreCase);
+
+    public string ProviderType => "Fake";
+
+    public bool RequiresApiKey => false;
+
+    public FakeImageGenerator Client(string name) => _clients.GetOrAdd(name, n => new FakeImageGenerator(n));
+
+    public void Validate(string name, ImageProviderOptions options, ICollection<string> errors)
+    {
+    }
+
+    public ImageProviderDescriptor Describe(string name, ImageProviderOptions options) => new(name, ProviderType, options.DefaultModel ?? "fake-model");
+
+    public IImageGenerator Create(ImageProviderContext context) => Client(context.Name);
 }

@@ -188,7 +188,35 @@ public class RetryingImageGeneratorTests
         Assert.That(thrown!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(5)));
         Assert.That(_fake.CallCount, Is.EqualTo(1));
         Assert.That(_time.ActiveTimerCount, Is.Zero, "nothing waits after a local refusal");
-        Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain("giving up (refused locally before reaching the provider)"));
+        Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.Contain("Image generation on p was refused locally before reaching the provider").And.Not.Contain("attempt 1/4"));
+        Assert.That(thrown.Attempts, Is.Zero, "nothing was sent");
+    }
+
+    [Test]
+    public void A_call_refused_because_its_key_is_retired_is_logged_as_a_refusal_not_a_failed_attempt()
+    {
+        // What the key layer throws when every key was retired by a 401: Authentication, refused locally, nothing sent.
+        _fake.ThenThrow(new ImageGenerationException(ImageGenerationErrorKind.Authentication, "every key is retired") { Provider = "p", IsLocalRefusal = true });
+
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Create().GenerateAsync(Request));
+
+        string logged = _logger.Messages(LogLevel.Warning).Single();
+        Assert.That(logged, Does.Not.Contain("attempt 1/4 failed").And.Not.Contain("giving up"));
+        Assert.That(logged, Is.EqualTo("Image generation on p was refused locally before reaching the provider (Authentication) after 0 provider attempt(s); not retried"));
+        Assert.That(thrown!.Attempts, Is.Zero);
+    }
+
+    [Test]
+    public void A_refusal_after_provider_attempts_counts_only_those()
+    {
+        _fake.ThenFail(ImageGenerationErrorKind.ServerError, status: 503)
+            .ThenThrow(new ImageGenerationException(ImageGenerationErrorKind.Unavailable, "circuit open") { Provider = "p", IsLocalRefusal = true });
+
+        Task<ImageGenerationResult> call = Create(new RetryOptions { BaseDelay = TimeSpan.Zero }).GenerateAsync(Request);
+        ImageGenerationException? thrown = Assert.ThrowsAsync<ImageGenerationException>(() => Clock.Completed(call));
+
+        Assert.That(thrown!.Attempts, Is.EqualTo(1));
+        Assert.That(_logger.Messages(LogLevel.Warning).Single(), Does.EndWith("(Unavailable) after 1 provider attempt(s); not retried"));
     }
 
     [Test]

@@ -1,5 +1,8 @@
+using System.Net;
+using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Providers.OpenAI;
 using ImageGen.Sdk.Validation;
-using Microsoft.Extensions.DependencyInjection;
+using RichardSzalay.MockHttp;
 
 namespace ImageGen.Sdk.Tests.Validation;
 
@@ -33,7 +36,7 @@ public class ValidatingImageGeneratorTests
     public void SetUp()
     {
         _inner = new FakeImageGenerator();
-        _generator = new ValidatingImageGenerator(_inner, Catalog);
+        _generator = new ValidatingImageGenerator(Route(_inner));
     }
 
     [TestCase("")]
@@ -178,14 +181,46 @@ public class ValidatingImageGeneratorTests
     }
 
     [Test]
-    public void UseValidation_takes_the_catalog_from_services_when_none_is_given()
+    public void UseValidation_finds_the_catalog_of_a_routing_layer_below_through_GetService()
     {
-        ServiceProvider services = new ServiceCollection().AddSingleton<IImageProviderCatalog>(Catalog).BuildServiceProvider();
-        IImageGenerator generator = new ImageGeneratorBuilder(_inner).UseValidation().Build(services);
+        IImageGenerator generator = new ImageGeneratorBuilder(Route(_inner)).UseValidation().Build();
 
         Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("x") { Provider = "nowhere" }));
+        Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("x") { Provider = "strict", Size = new ImageSize(512, 512) }));
         Assert.That(_inner.CallCount, Is.Zero);
     }
+
+    [Test]
+    public async Task UseValidation_over_a_single_client_checks_the_models_of_its_metadata()
+    {
+        _inner.Metadata = new ImageGeneratorMetadata("solo", "Test", "sized-model", [.. Catalog.Find("strict")!.KnownModels]);
+        IImageGenerator generator = new ImageGeneratorBuilder(_inner).UseValidation().Build();
+
+        ArgumentException? refused = Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("x") { Size = new ImageSize(512, 512) }));
+        Assert.That(refused!.Message, Does.Contain("Size 512x512 is not supported by solo model 'sized-model'"));
+        await generator.GenerateAsync(new ImageGenerationRequest("x") { Size = new ImageSize(1792, 1024) });
+        Assert.That(_inner.CallCount, Is.EqualTo(1));
+    }
+
+    [TestCase(0, null)]
+    [TestCase(1, "512x512")]
+    public void A_real_OpenAI_client_composed_by_hand_is_as_strict_as_under_DI_and_sends_nothing(int count, string? size)
+    {
+        using MockHttpMessageHandler server = new();
+        MockedRequest any = server.When("*").Respond(HttpStatusCode.OK, "application/json", """{"created":1,"data":[]}""");
+        using HttpClient http = server.ToHttpClient();
+        OpenAIImageGenerator client = new(http, new OpenAIImageGeneratorOptions { ApiKey = "sk-test-0123456789abcdef" });
+        IImageGenerator generator = new ImageGeneratorBuilder(client).UseValidation().Build();
+
+        ImageGenerationRequest request = new("a lighthouse") { Model = "dall-e-3", Count = count, Size = size is null ? null : ImageSize.Parse(size) };
+        ArgumentException? refused = Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(request));
+
+        Assert.That(refused!.ParamName, Is.EqualTo(size is null ? "request.Count" : "request.Size"));
+        Assert.That(server.GetMatchCount(any), Is.Zero, "nothing reached the network");
+    }
+
+    private static ProviderRoutingImageGenerator Route(FakeImageGenerator inner)
+        => new(Catalog, new Dictionary<string, IImageGenerator>(StringComparer.OrdinalIgnoreCase) { ["strict"] = inner, ["other"] = inner });
 
     private void AssertRefused(ImageGenerationRequest request, string paramName, params string[] messageParts)
     {
