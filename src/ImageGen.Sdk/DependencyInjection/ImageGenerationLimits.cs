@@ -89,6 +89,7 @@ internal sealed class ImageGenerationLimits : IDisposable
         Strategy = provider.KeyRotation,
         KeyCooldown = provider.KeyCooldown,
         QuotaCooldown = provider.QuotaCooldown,
+        RetiredKeyProbeInterval = provider.RetiredKeyProbeInterval,
         MaxWait = provider.MaxKeyWait is { } keyWait ? Min(keyWait, WaitCap(retry)) : GetMaxWait(provider, retry),
     };
 
