@@ -33,6 +33,10 @@ public static class ImageGenerationServiceCollectionExtensions
                     configuration.GetSection(ImageGenerationOptions.SectionName).Bind(options);
                 }
             });
+
+        // Reloads of the section reach IOptionsMonitor, so a changed key list rebinds that provider's keys.
+        services.AddSingleton<IOptionsChangeTokenSource<ImageGenerationOptions>>(sp => new ConfigurationChangeTokenSource<ImageGenerationOptions>(
+            (sp.GetService(typeof(IConfiguration)) as IConfiguration ?? new ConfigurationBuilder().Build()).GetSection(ImageGenerationOptions.SectionName)));
         return AddCore(services);
     }
 

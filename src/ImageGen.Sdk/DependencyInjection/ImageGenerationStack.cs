@@ -11,12 +11,13 @@ namespace ImageGen.Sdk.DependencyInjection;
 /// Composes the whole stack from options, once, as a singleton. Read <see cref="BuildStack"/> and
 /// <see cref="BuildProviderPipeline"/> top to bottom to read the request path, outermost first.
 /// </summary>
-internal sealed class ImageGenerationStack
+internal sealed class ImageGenerationStack : IDisposable
 {
     private readonly IServiceProvider _services;
     private readonly ImageGenerationOptions _options;
     private readonly ImageGenerationLimits _limits;
     private readonly ConcurrentDictionary<string, IImageGenerator> _pinned = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ProviderKeyReload> _keyReloads = [];
 
     public ImageGenerationStack(
         IServiceProvider services,
@@ -94,7 +95,7 @@ internal sealed class ImageGenerationStack
         // Budget and cost sit inside retry: each attempt reserves its estimate and a failed attempt gives it back.
         // The limiter sits inside the circuit breaker so its local refusals never reach the provider; key rotation
         // is innermost so a 429 on one key moves the same attempt to the next key without another permit.
-        return new ImageGeneratorBuilder(client)
+        IImageGenerator pipeline = new ImageGeneratorBuilder(client)
             .UseCountSplitting(descriptor)
             .UseRetry(retry, name)
             .UseCircuitBreaker(circuitBreaker, name)
@@ -103,6 +104,23 @@ internal sealed class ImageGenerationStack
             .UseRateLimiting(name, _limits.GetProviderRateLimit(options, retry), _limits.GlobalLimiter)
             .UseKeyRotation(name, keyClients, _limits.GetKeyRotation(options, retry))
             .Build(_services);
+
+        // A reload that changes the key list rebinds the key layer (a new key serves at once).
+        if (ProviderKeyReload.Watch(name, options, factory, keyClients, pipeline, _services) is { } reload)
+        {
+            _keyReloads.Add(reload);
+        }
+
+        return pipeline;
+    }
+
+    /// <summary>Stops watching configuration for key changes.</summary>
+    public void Dispose()
+    {
+        foreach (ProviderKeyReload reload in _keyReloads)
+        {
+            reload.Dispose();
+        }
     }
 
     /// <summary>A provider's retry options: its own overrides on top of <c>ImageGeneration:Retry</c>.</summary>
