@@ -1,4 +1,6 @@
 using ImageGen.Sdk.Keys;
+using ImageGen.Sdk.Tests.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk.Tests.Keys;
@@ -129,6 +131,45 @@ public sealed class KeyProbeTests
         Assert.That(
             () => _h.Build(KeyPoolHarness.Fakes(1), KeyRotationStrategy.Failover, new KeyRotationOptions { RetiredKeyProbeInterval = TimeSpan.Zero }),
             Throws.ArgumentException.With.Message.Contains("RetiredKeyProbeInterval"));
+    }
+
+    [Test]
+    public async Task Through_AddImageGeneration_the_probe_interval_and_the_cooldown_cap_come_from_configuration()
+    {
+        const string KeyA = "sk-test-0123456789-a1b2";
+        const string KeyB = "sk-test-9876543210-c3d4";
+        ManualTimeProvider clock = new();
+        KeyedFakeProviderFactory factory = new();
+        using ServiceProvider services = LimitsStack.Build(
+            clock,
+            factory,
+            new()
+            {
+                ["ImageGeneration:Providers:openai:KeyRotation"] = "Failover",
+                ["ImageGeneration:Providers:openai:RetiredKeyProbeInterval"] = "00:00:05",
+                ["ImageGeneration:Providers:openai:KeyCooldown"] = "00:00:00.500",
+            },
+            keys: [KeyA, KeyB]);
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+        factory.Clients[KeyA].ThenFail(ImageGenerationErrorKind.Authentication, status: 401);
+        factory.Clients[KeyB].ThenFail(ImageGenerationErrorKind.RateLimited, status: 429);
+        IKeyPoolMonitor monitor = services.GetRequiredService<IKeyPoolMonitor>();
+
+        Task<ImageGenerationResult> call = generator.GenerateAsync(Request(0));
+        await TestWait.UntilAsync(() => factory.Clients[KeyB].CallCount == 1 && clock.ActiveTimerCount > 0, "the wait for key B");
+        IReadOnlyList<ApiKeyStatistics> keys = await monitor.GetKeysAsync("openai");
+
+        Assert.That(keys.Select(k => (k.State, k.Until - clock.GetUtcNow())), Is.EqualTo(new[]
+        {
+            (ApiKeyState.Retired, (TimeSpan?)TimeSpan.FromSeconds(5)),
+            (ApiKeyState.Cooling, (TimeSpan?)TimeSpan.FromMilliseconds(500)),
+        }));
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        ImageGenerationResult result = await call.WaitAsync(TestWait.Ceiling);
+        Assert.That(result.Images, Has.Count.EqualTo(1), "key B came back after its 500 ms rest");
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await generator.GenerateAsync(Request(1));
+        Assert.That(factory.Clients[KeyA].CallCount, Is.EqualTo(2), "key A was probed 5 s after its rejection");
     }
 
     private static ImageGenerationRequest Request(int i) => new($"a lighthouse {i}");
