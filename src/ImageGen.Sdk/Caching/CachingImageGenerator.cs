@@ -18,15 +18,32 @@ public sealed class CachingImageGenerator : DelegatingImageGenerator
     /// <summary>Initializes a new instance.</summary>
     /// <param name="innerGenerator">The generator misses go to.</param>
     /// <param name="cache">The cache.</param>
-    /// <param name="catalog">The configured providers, to key requests by the provider and model they resolve to; without it the key uses the request's own provider and model.</param>
+    /// <param name="catalog">
+    /// The configured providers, used only when the pipeline below answers no <see cref="IImageProviderCatalog"/> through
+    /// <see cref="IImageGenerator.GetService"/> (the provider routing layer answers it). With a catalog requests are
+    /// keyed by the provider and model they resolve to; without one, by the request's own provider and model.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> or <paramref name="cache"/> is <see langword="null"/>.</exception>
     public CachingImageGenerator(IImageGenerator innerGenerator, ImageCache cache, IImageProviderCatalog? catalog = null)
         : base(innerGenerator)
     {
         ArgumentNullException.ThrowIfNull(cache);
         _cache = cache;
-        _catalog = catalog;
-        cache.Attach(this, catalog);
+        _catalog = innerGenerator.GetService<IImageProviderCatalog>() ?? catalog;
+    }
+
+    /// <summary>Gets the cache this layer serves from.</summary>
+    internal ImageCache Cache => _cache;
+
+    /// <summary>Gets the catalog requests are keyed by, or <see langword="null"/>.</summary>
+    internal IImageProviderCatalog? Catalog => _catalog;
+
+    /// <summary>Answers with the cache for <see cref="ImageCache"/>; otherwise as every layer does.</summary>
+    /// <inheritdoc />
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType == typeof(ImageCache) ? _cache : base.GetService(serviceType, serviceKey);
     }
 
     /// <inheritdoc />
@@ -68,7 +85,7 @@ public sealed class CachingImageGenerator : DelegatingImageGenerator
                 return Task.FromResult(_cache.Hit(key, entry, started));
             }
 
-            stale = _cache.CanServeStale(entry, now) ? entry : null;
+            stale = ImageCacheStaleIfError.CanServe(entry, _cache.Options, now) ? entry : null;
         }
 
         return _cache.GenerateAsync(InnerGenerator, request, key, provider, stale, started, cancellationToken);

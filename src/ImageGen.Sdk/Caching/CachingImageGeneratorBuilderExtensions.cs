@@ -11,7 +11,7 @@ public static class CachingImageGeneratorBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="cache">The cache; when <see langword="null"/> the <see cref="ImageCache"/> registered in the services is used.</param>
-    /// <param name="catalog">The configured providers (to key requests by resolved provider and model); when <see langword="null"/> one is taken from the services, if registered.</param>
+    /// <param name="catalog">The configured providers (to key requests by resolved provider and model), used when the pipeline below answers none through <see cref="IImageGenerator.GetService"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">At build time: no cache was given and none is registered.</exception>
@@ -23,7 +23,7 @@ public static class CachingImageGeneratorBuilderExtensions
             ImageCache resolved = cache ?? (ImageCache?)services.GetService(typeof(ImageCache)) ?? throw new InvalidOperationException(
                 "UseCaching() found no ImageCache: pass one (new ImageCache(new MemoryImageCacheStore())) or call services.AddImageGeneration().");
             return resolved.IsEnabled
-                ? new CachingImageGenerator(inner, resolved, catalog ?? (IImageProviderCatalog?)services.GetService(typeof(IImageProviderCatalog)))
+                ? new CachingImageGenerator(inner, resolved, catalog)
                 : inner;
         });
     }

@@ -1,24 +1,23 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageGen.Sdk.Caching;
 
 /// <summary>
-/// The cache shared by <see cref="CachingImageGenerator"/> layers and exposed as <see cref="IImageCache"/>: the store,
-/// the counters, the calls in flight (coalescing) and the store-failure policy (log once per interval, carry on).
+/// The cache a <see cref="CachingImageGenerator"/> layer serves from: the store, the options, the figures, and the
+/// store-failure policy (log once per interval, carry on). It knows no generator and no catalog: the layer brings
+/// those, and <see cref="ImageCachePipelineExtensions.GetImageCache"/> (or <see cref="IImageCache"/> from
+/// <c>AddImageGeneration()</c>) manages the cache through the pipeline it sits in.
 /// </summary>
-public sealed class ImageCache : IImageCache
+/// <remarks>
+/// The miss path is shared with two helpers: <c>ImageCacheFlights</c> makes identical requests in flight share one
+/// upstream call, and <c>ImageCacheStaleIfError</c> answers transient failures with an expired entry.
+/// </remarks>
+public sealed class ImageCache
 {
     private const decimal MicroDollars = 1_000_000m;
 
-    // Keyed by user too: the shared call runs with the leader's request, and per-user quotas or budgets below the cache
-    // may refuse one user and not another. The stored key stays user-independent.
-    private readonly ConcurrentDictionary<(ImageCacheKey Key, string? User), Flight> _flights = new();
-    private readonly ILogger _logger;
     private readonly ImageCacheKeyMemo _keyMemo = new();
-    private IImageProviderCatalog? _catalog;
-    private IImageGenerator? _attachedGenerator;
     private long _hits;
     private long _misses;
     private long _staleHits;
@@ -49,7 +48,8 @@ public sealed class ImageCache : IImageCache
         Store = store;
         Options = options;
         TimeProvider = timeProvider ?? TimeProvider.System;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        Logger = logger ?? (ILogger)NullLogger.Instance;
+        Flights = new ImageCacheFlights(this);
     }
 
     /// <summary>Gets the store.</summary>
@@ -63,13 +63,13 @@ public sealed class ImageCache : IImageCache
 
     internal TimeProvider TimeProvider { get; }
 
-    /// <summary>Gets or sets how the DI container hands the full stack to <see cref="WarmAsync"/> (validation included).</summary>
-    internal Func<IImageGenerator>? WarmGeneratorFactory { get; set; }
+    internal ILogger Logger { get; }
 
-    /// <summary>Gets or sets how the DI container hands the catalog over lazily (it is built with the stack).</summary>
-    internal Func<IImageProviderCatalog?>? CatalogFactory { get; set; }
+    /// <summary>Gets the calls in flight, shared by identical requests.</summary>
+    internal ImageCacheFlights Flights { get; }
 
-    /// <inheritdoc />
+    /// <summary>Gets the cache figures since start-up: hits, misses, stale hits, coalesced waits, evictions, size, cost saved.</summary>
+    /// <returns>A snapshot.</returns>
     public ImageCacheStatistics GetStatistics()
     {
         ImageCacheStoreStatistics store = Store.GetStatistics();
@@ -90,19 +90,17 @@ public sealed class ImageCache : IImageCache
         };
     }
 
-    /// <inheritdoc />
+    /// <summary>Removes every entry.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the cache is empty.</returns>
     public async Task ClearAsync(CancellationToken cancellationToken = default)
         => await Store.ClearAsync(cancellationToken).ConfigureAwait(false);
 
-    /// <inheritdoc />
-    public async Task<bool> RemoveAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ImageCacheKey key = ComputeKey(request, _catalog ?? CatalogFactory?.Invoke());
-        return await Store.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
+    /// <summary>Removes every entry produced by a provider and/or model; both <see langword="null"/> clears the cache.</summary>
+    /// <param name="provider">The provider name, or <see langword="null"/> for any (ignores case).</param>
+    /// <param name="model">The model, or <see langword="null"/> for any (ignores case).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when matching entries can no longer be served.</returns>
     public async Task InvalidateAsync(string? provider, string? model, CancellationToken cancellationToken = default)
     {
         if (provider is null && model is null)
@@ -112,69 +110,6 @@ public sealed class ImageCache : IImageCache
         }
 
         await Store.InvalidateAsync(provider, model, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<ImageCacheWarmSummary> WarmAsync(IEnumerable<ImageGenerationRequest> requests, int maxDegreeOfParallelism = 4, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(requests);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDegreeOfParallelism, 64);
-        if (!IsEnabled)
-        {
-            throw new InvalidOperationException("Caching is disabled (ImageGeneration:Cache:Backend is None); there is nothing to warm.");
-        }
-
-        IImageGenerator generator = WarmGeneratorFactory?.Invoke() ?? _attachedGenerator ?? throw new InvalidOperationException(
-            "No image generator uses this cache yet: add it to a pipeline with UseCaching(...) before warming it.");
-        IImageProviderCatalog? catalog = _catalog ?? CatalogFactory?.Invoke();
-        int cached = 0;
-        int generated = 0;
-        int failed = 0;
-        int skipped = 0;
-        ParallelOptions parallel = new() { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(requests, parallel, async (request, token) =>
-        {
-            ArgumentNullException.ThrowIfNull(request);
-            if (request.Count > 1 && !Options.CacheMultipleImages)
-            {
-                // It would be generated and not stored: money spent for nothing.
-                Interlocked.Increment(ref skipped);
-                return;
-            }
-
-            try
-            {
-                ImageGenerationResult result = await generator.GenerateAsync(
-                    request.Cache == CacheMode.Default ? request : request with { Cache = CacheMode.Default }, token).ConfigureAwait(false);
-                if (result.FromCache)
-                {
-                    Interlocked.Increment(ref cached);
-                }
-                else
-                {
-                    Interlocked.Increment(ref generated);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
-            {
-                Interlocked.Increment(ref failed);
-                string kind = ex is ImageGenerationException generationException ? generationException.Kind.ToString() : ex.GetType().Name;
-                ImageCacheKey key = TryComputeKey(request, catalog);
-                ImageCacheLog.WarmFailed(_logger, key, kind, ex);
-            }
-        }).ConfigureAwait(false);
-        return new ImageCacheWarmSummary(cached, generated, failed, skipped);
-    }
-
-    /// <summary>Records the generator and catalog of a layer using this cache (for keys and warming).</summary>
-    internal void Attach(IImageGenerator generator, IImageProviderCatalog? catalog)
-    {
-        Interlocked.CompareExchange(ref _attachedGenerator, generator, null);
-        if (catalog is not null)
-        {
-            Interlocked.CompareExchange(ref _catalog, catalog, null);
-        }
     }
 
     internal ImageCacheKey ComputeKey(ImageGenerationRequest request, IImageProviderCatalog? catalog)
@@ -208,12 +143,27 @@ public sealed class ImageCache : IImageCache
         }
     }
 
+    /// <summary>Stores a result; a store failure is logged, never thrown (the result reaches its callers anyway).</summary>
+    internal async ValueTask SetAsync(ImageCacheKey key, ImageGenerationResult result)
+    {
+        try
+        {
+            ImageCacheEntry entry = ImageCacheEntry.FromResult(
+                result, TimeProvider.GetUtcNow(), Options.Ttl, Options.ServeStaleOnError ? Options.MaxStaleness : TimeSpan.Zero);
+            await Store.SetAsync(key, entry, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ReportStoreFailure(ex, "write");
+        }
+    }
+
     /// <summary>Serves a fresh entry.</summary>
     internal ImageGenerationResult Hit(ImageCacheKey key, ImageCacheEntry entry, long startedTimestamp)
     {
         Interlocked.Increment(ref _hits);
         AddSavedMicroUsd(entry.CostMicroUsd);
-        ImageCacheLog.Hit(_logger, key, entry.Provider, entry.Model);
+        ImageCacheLog.Hit(Logger, key, entry.Provider, entry.Model);
         return new ImageGenerationResult(entry.Images, entry.Provider, entry.Model)
         {
             FromCache = true,
@@ -222,10 +172,6 @@ public sealed class ImageCache : IImageCache
             Elapsed = TimeProvider.GetElapsedTime(startedTimestamp),
         };
     }
-
-    /// <summary>Tells whether an expired entry may still be served on a provider failure.</summary>
-    internal bool CanServeStale(ImageCacheEntry entry, DateTimeOffset now)
-        => Options.ServeStaleOnError && now <= entry.RetainUntil && now - entry.ExpiresAt <= Options.MaxStaleness;
 
     /// <summary>The miss path: join (or start) the call in flight for the key, falling back to a stale entry on transient failures.</summary>
     /// <param name="inner">The generator misses go to.</param>
@@ -239,201 +185,30 @@ public sealed class ImageCache : IImageCache
         IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, string routedProvider, ImageCacheEntry? stale, long startedTimestamp, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _misses);
-        ImageCacheLog.Miss(_logger, key, stale is null ? string.Empty : " (a stale entry is kept for errors)");
+        ImageCacheLog.Miss(Logger, key, stale is null ? string.Empty : " (a stale entry is kept for errors)");
         try
         {
-            return await JoinAsync(inner, request, key, routedProvider, cancellationToken).ConfigureAwait(false);
+            return await Flights.JoinAsync(inner, request, key, routedProvider, cancellationToken).ConfigureAwait(false);
         }
-        catch (ImageGenerationException ex) when (stale is not null && IsStaleEligible(ex.Kind) && CanServeStale(stale, TimeProvider.GetUtcNow()))
+        catch (ImageGenerationException ex) when (stale is not null && ImageCacheStaleIfError.CanAnswer(ex, stale, Options, TimeProvider.GetUtcNow()))
         {
             Interlocked.Increment(ref _staleHits);
             AddSavedMicroUsd(stale.CostMicroUsd);
-            TimeSpan age = TimeProvider.GetUtcNow() - stale.ExpiresAt;
-            string provider = ex.Provider ?? stale.Provider;
-            ImageCacheLog.ServedStale(_logger, key, age, provider, ex.Kind);
-            return new ImageGenerationResult(stale.Images, stale.Provider, stale.Model)
-            {
-                FromCache = true,
-                IsStale = true,
-                Attempts = 0,
-                EstimatedCostUsd = stale.EstimatedCostUsd,
-                Elapsed = TimeProvider.GetElapsedTime(startedTimestamp),
-                Warnings = [$"Served a cached image that expired {FormatAge(age)} ago because {provider} failed ({ex.Kind})."],
-            };
+            return ImageCacheStaleIfError.Serve(this, key, stale, ex, startedTimestamp);
         }
     }
 
-    /// <summary>The error kinds that may be answered with a stale entry: transient, rate-limit, quota and unavailable failures.</summary>
-    internal static bool IsStaleEligible(ImageGenerationErrorKind kind) => kind is ImageGenerationErrorKind.RateLimited
-        or ImageGenerationErrorKind.QuotaExceeded
-        or ImageGenerationErrorKind.Unavailable
-        or ImageGenerationErrorKind.ServerError
-        or ImageGenerationErrorKind.Timeout
-        or ImageGenerationErrorKind.Network;
+    /// <summary>Counts a caller that joined a call already in flight.</summary>
+    internal void CountCoalesced() => Interlocked.Increment(ref _coalesced);
 
-    private static bool IsCacheable(ImageGenerationResult result)
+    /// <summary>Adds the cost a caller did not pay (a hit, a joined call).</summary>
+    internal void AddSaved(decimal? cost) => AddSavedMicroUsd(ImageCacheEntry.ToMicroUsd(cost));
+
+    private void AddSavedMicroUsd(long microUsd)
     {
-        if (result.IsStale || result.FromCache || result.Images.Count == 0)
+        if (microUsd > 0)
         {
-            return false;
-        }
-
-        foreach (GeneratedImage image in result.Images)
-        {
-            if (image.Data.IsEmpty)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static string FormatAge(TimeSpan age)
-        => age.TotalDays >= 1 ? $"{(int)age.TotalDays} d" : age.TotalHours >= 1 ? $"{(int)age.TotalHours} h" : $"{Math.Max(0, (int)age.TotalMinutes)} min";
-
-    private async Task<ImageGenerationResult> JoinAsync(IImageGenerator inner, ImageGenerationRequest request, ImageCacheKey key, string routedProvider, CancellationToken cancellationToken)
-    {
-        (ImageCacheKey Key, string? User) flightKey = (key, request.User);
-        (Flight flight, bool leader) = Enter(flightKey);
-        if (leader)
-        {
-            // Not awaited here: the call belongs to every waiter, not to this caller, and outlives it if it cancels.
-            _ = RunUpstreamAsync(inner, request, flightKey, routedProvider, flight);
-        }
-        else
-        {
-            Interlocked.Increment(ref _coalesced);
-            ImageCacheLog.Coalesced(_logger, key);
-        }
-
-        ImageGenerationResult result;
-        try
-        {
-            result = await flight.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Completion.Task.IsCompleted)
-        {
-            Leave(flightKey, flight);
-            throw;
-        }
-
-        if (leader)
-        {
-            return result;
-        }
-
-        // The leader's result carries the call's attempts and cost: handing it to every waiter would make an app that
-        // sums costs per result count one call N times. A waiter gets its own copy with no attempts; its cost is
-        // what joining saved, as for a hit.
-        AddSaved(result.EstimatedCostUsd);
-        return new ImageGenerationResult(result) { Attempts = 0 };
-    }
-
-    private (Flight Flight, bool Leader) Enter((ImageCacheKey Key, string? User) key)
-    {
-        while (true)
-        {
-            Flight flight = _flights.GetOrAdd(key, static _ => new Flight());
-            lock (flight)
-            {
-                if (!flight.Closed)
-                {
-                    bool leader = !flight.Started;
-                    flight.Started = true;
-                    flight.Waiters++;
-                    return (flight, leader);
-                }
-            }
-
-            // Everyone left this one and its call is being cancelled: start afresh.
-            _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(key, flight));
-        }
-    }
-
-    private void Leave((ImageCacheKey Key, string? User) key, Flight flight)
-    {
-        lock (flight)
-        {
-            flight.Waiters--;
-            if (flight.Waiters > 0 || flight.Completion.Task.IsCompleted)
-            {
-                return;
-            }
-
-            flight.Closed = true;
-        }
-
-        _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(key, flight));
-        ImageCacheLog.FlightAbandoned(_logger, key.Key);
-
-        // Not Cancel(): it would run the inner layers' cancellation callbacks on this caller's thread, and one that
-        // throws would replace this caller's OperationCanceledException.
-        _ = CancelAbandonedAsync(flight, key.Key);
-    }
-
-    private async Task CancelAbandonedAsync(Flight flight, ImageCacheKey key)
-    {
-        try
-        {
-            await flight.Cancellation.CancelAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // Nobody waits for the abandoned call any more; a failing callback below is only worth a note.
-            ImageCacheLog.CancellationCallbackFailed(_logger, key, ex);
-        }
-    }
-
-    private async Task RunUpstreamAsync(IImageGenerator inner, ImageGenerationRequest request, (ImageCacheKey Key, string? User) flightKey, string routedProvider, Flight flight)
-    {
-        ImageCacheKey key = flightKey.Key;
-        try
-        {
-            ImageGenerationResult result = await inner.GenerateAsync(request, flight.Cancellation.Token).ConfigureAwait(false);
-            if (routedProvider.Length > 0 && !string.Equals(result.Provider, routedProvider, StringComparison.OrdinalIgnoreCase))
-            {
-                // A fallback provider answered (fallback sits below the cache): its image is not what the key names,
-                // and storing it would keep serving the fallback's output after the routed provider recovers.
-                ImageCacheLog.NotStoredOtherProvider(_logger, key, routedProvider, result.Provider);
-            }
-            else if (IsCacheable(result))
-            {
-                // Stored before the waiters are released, so a caller arriving just after them is a hit, not a second call.
-                await SetAsync(key, result).ConfigureAwait(false);
-            }
-
-            _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(flightKey, flight));
-            flight.Completion.TrySetResult(result);
-        }
-        catch (Exception ex)
-        {
-            _flights.TryRemove(new KeyValuePair<(ImageCacheKey, string?), Flight>(flightKey, flight));
-            if (ex is OperationCanceledException canceled && flight.Cancellation.IsCancellationRequested)
-            {
-                flight.Completion.TrySetCanceled(canceled.CancellationToken);
-            }
-            else
-            {
-                flight.Completion.TrySetException(ex);
-            }
-
-            // Observed on purpose: when every waiter has left, nobody else will look at it.
-            _ = flight.Completion.Task.Exception;
-        }
-    }
-
-    private async ValueTask SetAsync(ImageCacheKey key, ImageGenerationResult result)
-    {
-        try
-        {
-            ImageCacheEntry entry = ImageCacheEntry.FromResult(
-                result, TimeProvider.GetUtcNow(), Options.Ttl, Options.ServeStaleOnError ? Options.MaxStaleness : TimeSpan.Zero);
-            await Store.SetAsync(key, entry, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            ReportStoreFailure(ex, "write");
+            Interlocked.Add(ref _savedMicroUsd, microUsd);
         }
     }
 
@@ -458,49 +233,11 @@ public sealed class ImageCache : IImageCache
         if (now >= next && Interlocked.CompareExchange(ref _nextFailureLogTicks, now + Options.StoreFailureLogInterval.Ticks, next) == next)
         {
             int suppressed = Interlocked.Exchange(ref _suppressedFailures, 0);
-            ImageCacheLog.StoreFailed(_logger, Store.GetType().Name, operation, suppressed, exception);
+            ImageCacheLog.StoreFailed(Logger, Store.GetType().Name, operation, suppressed, exception);
         }
         else
         {
             Interlocked.Increment(ref _suppressedFailures);
         }
-    }
-
-    private ImageCacheKey TryComputeKey(ImageGenerationRequest request, IImageProviderCatalog? catalog)
-    {
-        try
-        {
-            return ComputeKey(request, catalog);
-        }
-        catch (ArgumentException)
-        {
-            return default;
-        }
-    }
-
-    private void AddSaved(decimal? cost) => AddSavedMicroUsd(ImageCacheEntry.ToMicroUsd(cost));
-
-    private void AddSavedMicroUsd(long microUsd)
-    {
-        if (microUsd > 0)
-        {
-            Interlocked.Add(ref _savedMicroUsd, microUsd);
-        }
-    }
-
-    /// <summary>One upstream call shared by every identical request that arrives while it runs.</summary>
-    private sealed class Flight
-    {
-        public CancellationTokenSource Cancellation { get; } = new();
-
-        public TaskCompletionSource<ImageGenerationResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Gets or sets the callers still waiting (guarded by locking the flight).</summary>
-        public int Waiters { get; set; }
-
-        public bool Started { get; set; }
-
-        /// <summary>Gets or sets a value indicating whether every waiter left; nobody may join any more.</summary>
-        public bool Closed { get; set; }
     }
 }

@@ -73,7 +73,7 @@ public sealed class ImageCacheEntry
     /// <param name="retention">How long after expiry the entry is kept.</param>
     /// <returns>The entry.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="result"/> is <see langword="null"/>.</exception>
-    public static ImageCacheEntry FromResult(ImageGenerationResult result, DateTimeOffset createdAt, TimeSpan ttl, TimeSpan retention)
+    internal static ImageCacheEntry FromResult(ImageGenerationResult result, DateTimeOffset createdAt, TimeSpan ttl, TimeSpan retention)
     {
         ArgumentNullException.ThrowIfNull(result);
         GeneratedImage[] images = new GeneratedImage[result.Images.Count];

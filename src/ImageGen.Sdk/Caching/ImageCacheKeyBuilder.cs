@@ -15,7 +15,7 @@ namespace ImageGen.Sdk.Caching;
 /// The form is identical across processes and machines (UTF-8, big-endian, invariant). Bump <see cref="Version"/>
 /// whenever it changes, so old entries become misses instead of wrong hits.
 /// </remarks>
-public static class ImageCacheKeyBuilder
+internal static class ImageCacheKeyBuilder
 {
     /// <summary>The version of the canonical form.</summary>
     public const byte Version = 1;

@@ -1,3 +1,4 @@
+using ImageGen.Sdk.DependencyInjection;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace ImageGen.Sdk.Caching;
 
-/// <summary>Registers the cache services <c>AddImageGeneration()</c> composes: the selected store, <see cref="ImageCache"/> and <see cref="IImageCache"/>.</summary>
+/// <summary>Registers the cache services <c>AddImageGeneration()</c> composes: the selected store, <see cref="ImageCache"/> and <see cref="IImageCache"/> (managing it through the stack).</summary>
 internal static class ImageCacheServiceRegistration
 {
     public static void Add(IServiceCollection services)
@@ -16,12 +17,11 @@ internal static class ImageCacheServiceRegistration
             sp.GetRequiredService<IImageCacheStore>(),
             sp.GetRequiredService<IOptions<ImageGenerationOptions>>().Value.Cache,
             sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<ImageCache>>())
-        {
-            WarmGeneratorFactory = sp.GetRequiredService<IImageGenerator>,
-            CatalogFactory = sp.GetService<IImageProviderCatalog>,
-        });
-        services.TryAddSingleton<IImageCache>(sp => sp.GetRequiredService<ImageCache>());
+            sp.GetService<ILogger<ImageCache>>()));
+
+        // Managed through the stack the cache sits in: built after it, and the cache itself refers to no generator.
+        services.TryAddSingleton<IImageCache>(sp => new ImageCacheManager(
+            sp.GetRequiredService<ImageGenerationStack>().Generator, sp.GetRequiredService<ImageCache>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageGenerationOptions>, ImageCacheServicesValidator>());
     }
 

@@ -89,6 +89,7 @@ internal sealed class ImageGenerationLimits : IDisposable
         Strategy = provider.KeyRotation,
         KeyCooldown = provider.KeyCooldown,
         QuotaCooldown = provider.QuotaCooldown,
+        RetiredKeyProbeInterval = provider.RetiredKeyProbeInterval,
         MaxWait = provider.MaxKeyWait is { } keyWait ? Min(keyWait, WaitCap(retry)) : GetMaxWait(provider, retry),
     };
 
@@ -130,7 +131,13 @@ internal sealed class ImageGenerationLimits : IDisposable
     }
 
     /// <summary>Creates one client per configured key (none for a provider without keys); keys stay inside the clients.</summary>
-    public static IReadOnlyList<ApiKeyClient> CreateKeyClients(string name, ImageProviderOptions options, IImageProviderFactory factory, IServiceProvider services)
+    /// <param name="name">The provider name.</param>
+    /// <param name="options">The provider's options.</param>
+    /// <param name="factory">The provider type's factory.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="existing">Clients already made, by key (a configuration reload): one whose key, fingerprint, weight and daily limit are unchanged is reused, not created again.</param>
+    public static IReadOnlyList<ApiKeyClient> CreateKeyClients(
+        string name, ImageProviderOptions options, IImageProviderFactory factory, IServiceProvider services, IReadOnlyDictionary<string, ApiKeyClient>? existing = null)
     {
         IReadOnlyList<string> keys = options.GetAllApiKeys();
         List<ApiKeyClient> clients = new(keys.Count);
@@ -144,12 +151,17 @@ internal sealed class ImageGenerationLimits : IDisposable
                 fingerprint = $"{ApiKeyFingerprint.Create(keys[i])}#{n}";
             }
 
-            IImageGenerator client = factory.Create(new ImageProviderContext(name, options, keys[i], services));
-            clients.Add(new ApiKeyClient(fingerprint, client)
+            int weight = i < options.KeyWeights.Count ? options.KeyWeights[i] : 1;
+            int? dailyLimit = i < options.KeyDailyLimits.Count ? options.KeyDailyLimits[i] : options.KeyDailyLimit;
+            if (existing is not null && existing.TryGetValue(keys[i], out ApiKeyClient? kept)
+                && kept.Fingerprint == fingerprint && kept.Weight == weight && kept.DailyLimit == dailyLimit)
             {
-                Weight = i < options.KeyWeights.Count ? options.KeyWeights[i] : 1,
-                DailyLimit = i < options.KeyDailyLimits.Count ? options.KeyDailyLimits[i] : options.KeyDailyLimit,
-            });
+                clients.Add(kept);
+                continue;
+            }
+
+            IImageGenerator client = factory.Create(new ImageProviderContext(name, options, keys[i], services));
+            clients.Add(new ApiKeyClient(fingerprint, client) { Weight = weight, DailyLimit = dailyLimit });
         }
 
         return clients;

@@ -34,6 +34,10 @@ public static class ImageGenerationServiceCollectionExtensions
                 }
             });
         ProviderResilienceOptionsSetup.BindFrom(services, sp => (sp.GetService(typeof(IConfiguration)) as IConfiguration)?.GetSection(ImageGenerationOptions.SectionName));
+
+        // Reloads of the section reach IOptionsMonitor, so a changed key list rebinds that provider's keys.
+        services.AddSingleton<IOptionsChangeTokenSource<ImageGenerationOptions>>(sp => new ConfigurationChangeTokenSource<ImageGenerationOptions>(
+            (sp.GetService(typeof(IConfiguration)) as IConfiguration ?? new ConfigurationBuilder().Build()).GetSection(ImageGenerationOptions.SectionName)));
         return AddCore(services);
     }
 

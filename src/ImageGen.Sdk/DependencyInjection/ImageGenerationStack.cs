@@ -11,7 +11,7 @@ namespace ImageGen.Sdk.DependencyInjection;
 /// Composes the whole stack from options, once, as a singleton. Read <see cref="BuildStack"/> and
 /// <see cref="BuildProviderPipeline"/> top to bottom to read the request path, outermost first.
 /// </summary>
-internal sealed class ImageGenerationStack
+internal sealed class ImageGenerationStack : IDisposable
 {
     private readonly IServiceProvider _services;
     private readonly ImageGenerationOptions _options;
@@ -19,6 +19,7 @@ internal sealed class ImageGenerationStack
     private readonly IOptionsMonitor<RetryOptions> _retry;
     private readonly IOptionsMonitor<CircuitBreakerOptions> _circuitBreaker;
     private readonly ConcurrentDictionary<string, IImageGenerator> _pinned = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ProviderKeyReload> _keyReloads = [];
 
     public ImageGenerationStack(
         IServiceProvider services,
@@ -104,20 +105,37 @@ internal sealed class ImageGenerationStack
         // is innermost so a 429 on one key moves the same attempt to the next key without another permit.
         // The breaker is on by default only where fallback has somewhere else to send the traffic (see
         // CircuitBreakerOptions.Enabled): for the only provider it would just refuse calls that retries would save.
-        ImageGeneratorBuilder pipeline = new ImageGeneratorBuilder(client)
+        ImageGeneratorBuilder builder = new ImageGeneratorBuilder(client)
             .UseCountSplitting()
             .UseRetry(retry, name);
         if (circuitBreaker.Enabled ?? HasFallbackFrom(name))
         {
-            pipeline.UseCircuitBreaker(circuitBreaker, name);
+            builder.UseCircuitBreaker(circuitBreaker, name);
         }
 
-        return pipeline
+        IImageGenerator pipeline = builder
             .UseAttemptTimeout(retry.AttemptTimeout, name)
             .UseCostTracking(descriptor, _limits.Prices.With(options.Pricing), _limits.Budget, pricedAs: ImageGenerationLimits.GetPricedAs(options))
             .UseRateLimiting(name, _limits.GetProviderRateLimit(options, retry), _limits.GlobalLimiter)
             .UseKeyRotation(name, keyClients, _limits.GetKeyRotation(options, retry))
             .Build(_services);
+
+        // A reload that changes the key list rebinds the key layer (a new key serves at once).
+        if (ProviderKeyReload.Watch(name, options, factory, keyClients, pipeline, _services) is { } reload)
+        {
+            _keyReloads.Add(reload);
+        }
+
+        return pipeline;
+    }
+
+    /// <summary>Stops watching configuration for key changes.</summary>
+    public void Dispose()
+    {
+        foreach (ProviderKeyReload reload in _keyReloads)
+        {
+            reload.Dispose();
+        }
     }
 
     /// <summary>Whether fallback lists a provider other than <paramref name="name"/> that its calls can move to.</summary>

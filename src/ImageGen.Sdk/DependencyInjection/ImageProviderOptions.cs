@@ -54,9 +54,16 @@ public sealed class ImageProviderOptions
     /// <summary>Gets per-key daily limits, in the order of <see cref="GetAllApiKeys"/> (<c>KeyDailyLimits:0</c>, ...); they override <see cref="KeyDailyLimit"/>.</summary>
     public IList<int> KeyDailyLimits { get; } = [];
 
-    /// <summary>Gets or sets how long a rate-limited key rests when the provider sent no retry delay.</summary>
-    /// <value>60 seconds.</value>
-    public TimeSpan KeyCooldown { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Gets or sets the longest rest of a rate-limited key when the provider sent no retry delay (or a zero one) and no
+    /// reset: it rests 1 s, 2 s, 4 s, … for each 429 in a row, up to this; a success starts again at 1 s.
+    /// </summary>
+    /// <value><see langword="null"/>: the key wait (<see cref="MaxKeyWait"/>), so when every key rests calls wait instead of failing.</value>
+    public TimeSpan? KeyCooldown { get; set; }
+
+    /// <summary>Gets or sets how long a rejected (401) key stays retired before one call probes it again.</summary>
+    /// <value>1 minute.</value>
+    public TimeSpan RetiredKeyProbeInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Gets or sets how long a key whose quota is exhausted (402, <c>insufficient_quota</c>) rests.</summary>
     /// <value>1 hour.</value>

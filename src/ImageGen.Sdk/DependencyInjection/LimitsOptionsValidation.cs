@@ -38,6 +38,11 @@ internal static class LimitsOptionsValidation
                 errors.Add($"{path}:QuotaCooldown must be positive.");
             }
 
+            if (provider.RetiredKeyProbeInterval <= TimeSpan.Zero)
+            {
+                errors.Add($"{path}:RetiredKeyProbeInterval must be positive.");
+            }
+
             if (provider.MaxKeyWait < TimeSpan.Zero)
             {
                 errors.Add($"{path}:MaxKeyWait must not be negative.");

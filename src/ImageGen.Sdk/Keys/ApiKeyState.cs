@@ -12,6 +12,9 @@ public enum ApiKeyState
     /// <summary>The key's quota or daily limit is used up (402, <c>insufficient_quota</c>, <c>KeyDailyLimit</c>); it rests until <see cref="ApiKeyStatus.Until"/>.</summary>
     Parked,
 
-    /// <summary>The provider rejected the key (401); it is never used again by this process.</summary>
+    /// <summary>
+    /// The provider rejected the key (401); calls skip it until <see cref="ApiKeyStatus.Until"/>, when one call probes it
+    /// (see <see cref="KeyRotationOptions.RetiredKeyProbeInterval"/>).
+    /// </summary>
     Retired,
 }

@@ -24,6 +24,6 @@ public sealed class ApiKeyStatistics
     /// <summary>Gets the key's state now (a rest that has ended reads as <see cref="ApiKeyState.Active"/>).</summary>
     public ApiKeyState State { get; init; }
 
-    /// <summary>Gets when a cooling or parked key returns.</summary>
+    /// <summary>Gets when a cooling or parked key returns, or when a key retired by this process is probed.</summary>
     public DateTimeOffset? Until { get; init; }
 }

@@ -2,7 +2,7 @@ namespace ImageGen.Sdk;
 
 /// <summary>The stored health of one API key: its state and, while it rests, until when.</summary>
 /// <param name="State">The state.</param>
-/// <param name="Until">When a <see cref="ApiKeyState.Cooling"/> or <see cref="ApiKeyState.Parked"/> key may be used again.</param>
+/// <param name="Until">When a <see cref="ApiKeyState.Cooling"/> or <see cref="ApiKeyState.Parked"/> key may be used again, or when a <see cref="ApiKeyState.Retired"/> key is probed (a retired key stays retired past it until its probe succeeds).</param>
 public readonly record struct ApiKeyStatus(ApiKeyState State, DateTimeOffset? Until = null)
 {
     /// <summary>Gets the status of a healthy key.</summary>

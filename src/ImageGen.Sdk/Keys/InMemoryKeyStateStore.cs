@@ -24,7 +24,7 @@ public sealed class InMemoryKeyStateStore : IKeyStateStore
         _status.AddOrUpdate(
             (provider, fingerprint),
             static (_, next) => next,
-            static (_, current, next) => current.State == ApiKeyState.Retired ? current : next,
+            static (_, current, next) => current.State == ApiKeyState.Retired && next.State is ApiKeyState.Cooling or ApiKeyState.Parked ? current : next,
             status);
         return ValueTask.CompletedTask;
     }

@@ -56,3 +56,13 @@ internal sealed class ListLogger<T> : ILogger<T>
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         => Entries.Enqueue((logLevel, formatter(state, exception), exception));
 }
+
+/// <summary>A layer that runs an action on every call it passes on.</summary>
+internal sealed class CountingLayer(IImageGenerator inner, Action onCall) : DelegatingImageGenerator(inner)
+{
+    public override Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        onCall();
+        return base.GenerateAsync(request, cancellationToken);
+    }
+}

@@ -37,7 +37,7 @@ public class ImageCacheManagementTests
         CacheHarness h = new();
         await h.Generator.GenerateAsync(new ImageGenerationRequest("fox"));
         await h.Generator.GenerateAsync(new ImageGenerationRequest("owl"));
-        Assert.That(await h.Cache.RemoveAsync(new ImageGenerationRequest(" fox ")), Is.True);
+        Assert.That(await h.Generator.GetImageCache().RemoveAsync(new ImageGenerationRequest(" fox ")), Is.True);
         Assert.That((await h.Generator.GenerateAsync(new ImageGenerationRequest("fox"))).FromCache, Is.False);
         Assert.That((await h.Generator.GenerateAsync(new ImageGenerationRequest("owl"))).FromCache, Is.True);
     }
@@ -85,7 +85,7 @@ public class ImageCacheManagementTests
         };
 
         List<ImageGenerationRequest> requests = [.. Enumerable.Range(0, 8).Select(i => new ImageGenerationRequest($"p{i}")), new("already"), new("broken"), new("many") { Count = 3 }];
-        Task<ImageCacheWarmSummary> warming = h.Cache.WarmAsync(requests, maxDegreeOfParallelism: 2);
+        Task<ImageCacheWarmSummary> warming = h.Generator.GetImageCache().WarmAsync(requests, maxDegreeOfParallelism: 2);
         for (int i = 0; i < 10_000 && Volatile.Read(ref inFlight) < 2; i++)
         {
             await Task.Yield();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace ImageGen.Sdk.Tests.Keys;
 
 /// <summary>A single key's retirement is written to the key store; a store that fails or hangs must not hide the 401.</summary>
-public sealed class RetirementStoreFailureTests
+public sealed class KeyStateRecorderTests
 {
     private const string Key = "sk-test-0123456789-c3d4";
     private static readonly string Fingerprint = ApiKeyFingerprint.Create(Key);
