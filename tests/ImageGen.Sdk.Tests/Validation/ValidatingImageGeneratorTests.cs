@@ -209,7 +209,7 @@ public class ValidatingImageGeneratorTests
         using MockHttpMessageHandler server = new();
         MockedRequest any = server.When("*").Respond(HttpStatusCode.OK, "application/json", """{"created":1,"data":[]}""");
         using HttpClient http = server.ToHttpClient();
-        OpenAIImageGenerator client = new(http, new OpenAIImageGeneratorOptions { ApiKey = "sk-test-0123456789abcdef" });
+        OpenAIImageGenerator client = new(new OpenAIImageGeneratorOptions { ApiKey = "sk-test-0123456789abcdef" }, new ProviderTransport(http));
         IImageGenerator generator = new ImageGeneratorBuilder(client).UseValidation().Build();
 
         ImageGenerationRequest request = new("a lighthouse") { Model = "dall-e-3", Count = count, Size = size is null ? null : ImageSize.Parse(size) };
