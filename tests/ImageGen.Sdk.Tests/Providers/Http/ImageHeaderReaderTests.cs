@@ -1,6 +1,7 @@
 using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Tests.Providers.OpenAI;
 
-namespace ImageGen.Sdk.Tests.Providers.OpenAI;
+namespace ImageGen.Sdk.Tests.Providers.Http;
 
 public class ImageHeaderReaderTests
 {
