@@ -141,14 +141,7 @@ public sealed class RateLimitHeaderBackOffTests
     public async Task Over_a_key_layer_with_two_keys_the_exhausted_key_cools_and_the_provider_is_not_paused()
     {
         ManualTimeProvider clock = new();
-        FakeImageGenerator keyA = new("openai");
-        FakeImageGenerator keyB = new("openai");
-        keyA.ThenSucceedWith(RateLimitHeaderTestSupport.Requests(0, TimeSpan.FromSeconds(2)));
-        KeyRotatingImageGenerator keys = new(
-            [new ApiKeyClient("sk-…aaaa", keyA), new ApiKeyClient("sk-…bbbb", keyB)],
-            "openai",
-            new KeyRotationOptions { Strategy = KeyRotationStrategy.Failover },
-            timeProvider: clock);
+        (KeyRotatingImageGenerator keys, FakeImageGenerator keyA, FakeImageGenerator keyB) = TwoKeysFirstExhausted(clock);
         RateLimitingImageGenerator generator = new(keys, "openai", limiter: null, timeProvider: clock);
         await generator.GenerateAsync(Request);
 
@@ -185,14 +178,7 @@ public sealed class RateLimitHeaderBackOffTests
     public async Task A_key_layer_with_two_keys_further_below_is_found_through_GetService()
     {
         ManualTimeProvider clock = new();
-        FakeImageGenerator keyA = new("openai");
-        FakeImageGenerator keyB = new("openai");
-        keyA.ThenSucceedWith(RateLimitHeaderTestSupport.Requests(0, TimeSpan.FromSeconds(2)));
-        KeyRotatingImageGenerator keys = new(
-            [new ApiKeyClient("sk-…aaaa", keyA), new ApiKeyClient("sk-…bbbb", keyB)],
-            "openai",
-            new KeyRotationOptions { Strategy = KeyRotationStrategy.Failover },
-            timeProvider: clock);
+        (KeyRotatingImageGenerator keys, FakeImageGenerator keyA, FakeImageGenerator keyB) = TwoKeysFirstExhausted(clock);
 
         // A layer in between (a custom one, say) hides the key layer from a type check, not from GetService.
         RateLimitingImageGenerator generator = new(new PassThrough(keys), "openai", limiter: null, timeProvider: clock);
@@ -201,6 +187,20 @@ public sealed class RateLimitHeaderBackOffTests
         Assert.That(generator.PausedUntil, Is.Null, "the key layer cools the exhausted key; the provider is not paused");
         Assert.That((await generator.GenerateAsync(Request)).Provider, Is.EqualTo("openai"));
         Assert.That(keyB.CallCount, Is.EqualTo(1));
+    }
+
+    /// <summary>A failover pair whose first key's next answer reports 0 requests left for 2 s.</summary>
+    private static (KeyRotatingImageGenerator Keys, FakeImageGenerator KeyA, FakeImageGenerator KeyB) TwoKeysFirstExhausted(ManualTimeProvider clock)
+    {
+        FakeImageGenerator keyA = new("openai");
+        FakeImageGenerator keyB = new("openai");
+        keyA.ThenSucceedWith(RateLimitHeaderTestSupport.Requests(0, TimeSpan.FromSeconds(2)));
+        KeyRotatingImageGenerator keys = new(
+            [new ApiKeyClient("sk-…aaaa", keyA), new ApiKeyClient("sk-…bbbb", keyB)],
+            "openai",
+            new KeyRotationOptions { Strategy = KeyRotationStrategy.Failover },
+            timeProvider: clock);
+        return (keys, keyA, keyB);
     }
 
     private sealed class PassThrough(IImageGenerator inner) : DelegatingImageGenerator(inner);

@@ -1,5 +1,3 @@
-using ImageGen.Sdk.Providers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageGen.Sdk.Tests.Resilience;
@@ -19,12 +17,7 @@ public class CircuitBreakerDefaultTests
         settings.TryAdd("ImageGeneration:Providers:a:Type", "Fake");
         settings.TryAdd("ImageGeneration:DefaultProvider", "a");
         settings.TryAdd("ImageGeneration:Retry:BaseDelay", "00:00:00");
-        ServiceCollection services = new();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSingleton<TimeProvider>(_time);
-        services.AddSingleton<IImageProviderFactory>(_factory);
-        services.AddImageGeneration();
-        return services.BuildServiceProvider();
+        return FakeProviderServices.Build(_time, _factory, settings);
     }
 
     private static ImageGenerationException Fail(ImageGenerationErrorKind kind, int? status, bool transient = true)

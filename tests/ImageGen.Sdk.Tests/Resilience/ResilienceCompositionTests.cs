@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using ImageGen.Sdk.Providers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -18,12 +15,7 @@ public class ResilienceCompositionTests
         settings.TryAdd("ImageGeneration:Providers:a:Type", "Fake");
         settings.TryAdd("ImageGeneration:Providers:b:Type", "Fake");
         settings.TryAdd("ImageGeneration:Retry:BaseDelay", "00:00:00");
-        ServiceCollection services = new();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSingleton<TimeProvider>(_time);
-        services.AddSingleton<IImageProviderFactory>(_factory);
-        services.AddImageGeneration();
-        return services.BuildServiceProvider();
+        return FakeProviderServices.Build(_time, _factory, settings);
     }
 
     [Test]

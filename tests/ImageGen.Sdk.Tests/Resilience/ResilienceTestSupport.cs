@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using ImageGen.Sdk.Providers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk.Tests.Resilience;
@@ -72,4 +74,18 @@ public sealed class FakeProviderFactory : IImageProviderFactory
     public ImageProviderDescriptor Describe(string name, ImageProviderOptions options) => new(name, ProviderType, options.DefaultModel ?? "fake-model");
 
     public IImageGenerator Create(ImageProviderContext context) => Client(context.Name);
+}
+
+/// <summary>Builds <c>AddImageGeneration()</c> from in-memory configuration over the "Fake" provider type, on fake time.</summary>
+public static class FakeProviderServices
+{
+    public static ServiceProvider Build(ManualTimeProvider time, FakeProviderFactory factory, Dictionary<string, string?> settings)
+    {
+        ServiceCollection services = new();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton<IImageProviderFactory>(factory);
+        services.AddImageGeneration();
+        return services.BuildServiceProvider();
+    }
 }
