@@ -1,9 +1,13 @@
+using ImageGen.Sdk;
 using ImageGen.Sdk.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.AI;
 using Meai = Microsoft.Extensions.AI;
+using IImageGenerator = ImageGen.Sdk.IImageGenerator;
 
-namespace ImageGen.Sdk;
+// Next to AddImageGeneration(), so registering the bridge needs no ImageGen.Sdk import in an app that uses only
+// Microsoft.Extensions.AI's types.
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Microsoft.Extensions.AI bridge on the stack returned by <c>services.AddImageGeneration()</c>.</summary>
 public static class MeaiImageGenerationBuilderExtensions
@@ -19,10 +23,10 @@ public static class MeaiImageGenerationBuilderExtensions
     public static ImageGenerationBuilder AddMeaiImageGenerator(this ImageGenerationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IImageGenerator>().AsMeaiImageGenerator());
+        builder.Services.TryAddSingleton(sp => ImageGenMeaiExtensions.AsMeaiImageGenerator(sp.GetRequiredService<IImageGenerator>()));
         builder.Services.TryAddKeyedSingleton(
             KeyedService.AnyKey,
-            (sp, key) => sp.GetRequiredKeyedService<IImageGenerator>(key).AsMeaiImageGenerator());
+            (sp, key) => ImageGenMeaiExtensions.AsMeaiImageGenerator(sp.GetRequiredKeyedService<IImageGenerator>(key)));
         return builder;
     }
 
@@ -79,7 +83,7 @@ public static class MeaiImageGenerationBuilderExtensions
 
         // Configure (not PostConfigure) runs before the environment-variable set-up, which then sees a configured
         // provider and adds none; keys, limits and retry for the name still come from configuration.
-        builder.Services.Configure<ImageGenerationOptions>(o =>
+        builder.Services.Configure<ImageGen.Sdk.ImageGenerationOptions>(o =>
         {
             if (!o.Providers.TryGetValue(trimmed, out ImageProviderOptions? provider))
             {

@@ -9,7 +9,7 @@ internal sealed record MeaiProviderRegistration(string Name, Func<IServiceProvid
 /// <summary>
 /// The provider type <c>MicrosoftExtensionsAI</c>: creates a client per configured API key (or one without) from the
 /// factory registered under the provider's name. All of the bridge's DI registration of providers lives here and in
-/// <see cref="MeaiImageGenerationBuilderExtensions"/>.
+/// <see cref="Microsoft.Extensions.DependencyInjection.MeaiImageGenerationBuilderExtensions"/>.
 /// </summary>
 internal sealed class MeaiImageProviderFactory : IImageProviderFactory
 {
