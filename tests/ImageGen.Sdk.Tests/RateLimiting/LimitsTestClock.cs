@@ -10,6 +10,14 @@ internal static class LimitsTestClock
     /// <summary>Lets continuations run until <paramref name="condition"/> holds (bounded, see <see cref="TestWait"/>).</summary>
     public static Task WaitUntilAsync(Func<bool> condition, string what = "condition") => TestWait.UntilAsync(condition, what);
 
+    /// <summary>
+    /// Waits until the code under test has at least <paramref name="count"/> timers armed on <paramref name="clock"/>:
+    /// the positive sign that a call is held by a wait on the fake clock. "Not completed yet" alone proves nothing,
+    /// since it also holds for a call that has simply not run yet on a loaded machine.
+    /// </summary>
+    public static Task WaitUntilTimersAsync(ManualTimeProvider clock, int count, string what)
+        => WaitUntilAsync(() => clock.ActiveTimerCount >= count, what);
+
     /// <summary>Lets pending continuations run (a few yields), for code that reacts to a timer.</summary>
     public static Task SettleAsync() => TestWait.SettleAsync();
 

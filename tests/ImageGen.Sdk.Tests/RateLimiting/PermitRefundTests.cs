@@ -80,13 +80,14 @@ public sealed class PermitRefundTests
         ManualTimeProvider clock = new();
         ConcurrentQueue<DateTimeOffset> times = new();
         RateLimitOptions options = new() { RequestsPerMinute = 2, MinInterval = TimeSpan.FromSeconds(1) };
-        RateLimitingImageGenerator generator = new(LimitsTestClock.RecordingFake(clock, times), "openai", RateLimiterFactory.Create(options, clock), timeProvider: clock);
+        System.Threading.RateLimiting.RateLimiter limiter = RateLimiterFactory.Create(options, clock)!;
+        RateLimitingImageGenerator generator = new(LimitsTestClock.RecordingFake(clock, times), "openai", limiter, timeProvider: clock);
         DateTimeOffset start = clock.GetUtcNow();
         await generator.GenerateAsync(Request);
 
         using CancellationTokenSource cts = new();
         Task<ImageGenerationResult> waiting = generator.GenerateAsync(Request, cts.Token);
-        await LimitsTestClock.SettleAsync();
+        await LimitsTestClock.WaitUntilAsync(() => limiter.GetStatistics()!.CurrentQueuedCount == 1, "the second call to queue for the interval");
         Assert.That(waiting.IsCompleted, Is.False, "it holds the second per-minute permit while it waits for the interval");
         await cts.CancelAsync();
         Assert.That(async () => await waiting, Throws.InstanceOf<OperationCanceledException>());
