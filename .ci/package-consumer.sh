@@ -1,24 +1,40 @@
 #!/usr/bin/env bash
-# Proves the packed library works from a consumer app: the .nupkg carries README, LICENSE and XML docs, and an app
-# that references only the package can register OpenAI against a loopback server, receive exactly the bytes the
-# server sent, and see a provider error as ImageGenerationException of the right Kind.
+# Proves the package CI packed works from a consumer app: usage `package-consumer.sh <feed directory>`, the directory
+# `dotnet pack` wrote to. Every package there carries README, LICENSE and XML docs, and an app that references only
+# the ImageGen.Sdk package from that directory can register OpenAI against a loopback server, receive exactly the
+# bytes the server sent, and see a provider error as ImageGenerationException of the right Kind.
+# The packages must have a version no earlier run restored (CI packs with a unique suffix): NuGet would otherwise
+# use the copy in its cache.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -ne 1 ] || [ ! -d "$1" ]; then
+  echo "usage: $0 <directory holding the packed .nupkg files>" >&2
+  exit 2
+fi
+feed=$(cd "$1" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# A unique version, so a package cached by an earlier run is never picked up instead of this build.
-suffix="ci.$(date +%s).$$"
-dotnet pack "$repo/src/ImageGen.Sdk/ImageGen.Sdk.csproj" -c Release -o "$work/feed" --version-suffix "$suffix" -p:VersionSuffix="$suffix" >/dev/null
-nupkg=$(ls "$work"/feed/ImageGen.Sdk.*.nupkg | grep -v '\.snupkg$' | head -1)
+shopt -s nullglob
+packages=("$feed"/*.nupkg)
+sdk_packages=("$feed"/ImageGen.Sdk.[0-9]*.nupkg)
+shopt -u nullglob
+if [ "${#sdk_packages[@]}" -ne 1 ]; then
+  echo "package-consumer: expected one ImageGen.Sdk package in $feed, found ${#sdk_packages[@]}" >&2
+  exit 1
+fi
+nupkg=${sdk_packages[0]}
 version=$(basename "$nupkg" .nupkg | sed 's/^ImageGen\.Sdk\.//')
 
-listing=$(unzip -l "$nupkg")
-for expected in README.md LICENSE lib/net10.0/ImageGen.Sdk.dll lib/net10.0/ImageGen.Sdk.xml; do
-  if ! grep -q " $expected\$" <<<"$listing"; then
-    echo "package-consumer: $expected missing from $(basename "$nupkg")" >&2
-    exit 1
-  fi
+for package in "${packages[@]}"; do
+  id=$(basename "$package" .nupkg | sed "s/\.$version\$//")
+  listing=$(unzip -l "$package")
+  for expected in README.md LICENSE "lib/net10.0/$id.dll" "lib/net10.0/$id.xml"; do
+    if ! grep -q " $expected\$" <<<"$listing"; then
+      echo "package-consumer: $expected missing from $(basename "$package")" >&2
+      exit 1
+    fi
+  done
+  echo "package-consumer: $(basename "$package") carries README.md, LICENSE, $id.dll and $id.xml"
 done
 
 mkdir -p "$work/app"
@@ -27,7 +43,7 @@ cat > "$work/app/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources>
-    <add key="local-feed" value="$work/feed" />
+    <add key="local-feed" value="$feed" />
   </packageSources>
 </configuration>
 XML

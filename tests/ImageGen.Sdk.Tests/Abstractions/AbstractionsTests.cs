@@ -53,12 +53,36 @@ public class AbstractionsTests
         Assert.That(ImageMediaTypes.Detect([1, 2, 3]), Is.Null);
     }
 
-    [Test]
-    public void Exception_kind_sets_transience_by_default_and_can_be_overridden()
+    // Every kind is listed by hand, so a kind added later without a decision here fails below (the default is what
+    // retry and the breaker act on when a provider says nothing more). That a provider's override is obeyed is tested
+    // where it matters: RetryingImageGeneratorTests retries an InvalidRequest marked transient and stops at a 503 marked
+    // permanent.
+    private static readonly Dictionary<ImageGenerationErrorKind, bool> TransientByDefault = new()
     {
-        Assert.That(new ImageGenerationException(ImageGenerationErrorKind.RateLimited, "x").IsTransient, Is.True);
-        Assert.That(new ImageGenerationException(ImageGenerationErrorKind.QuotaExceeded, "x").IsTransient, Is.False);
-        Assert.That(new ImageGenerationException(ImageGenerationErrorKind.InvalidResponse, "x") { IsTransient = true }.IsTransient, Is.True);
+        [ImageGenerationErrorKind.InvalidRequest] = false,
+        [ImageGenerationErrorKind.Authentication] = false,
+        [ImageGenerationErrorKind.PermissionDenied] = false,
+        [ImageGenerationErrorKind.NotFound] = false,
+        [ImageGenerationErrorKind.RateLimited] = true,
+        [ImageGenerationErrorKind.QuotaExceeded] = false,
+        [ImageGenerationErrorKind.ContentFiltered] = false,
+        [ImageGenerationErrorKind.ServerError] = true,
+        [ImageGenerationErrorKind.Timeout] = true,
+        [ImageGenerationErrorKind.Network] = true,
+        [ImageGenerationErrorKind.InvalidResponse] = false,
+        [ImageGenerationErrorKind.Unavailable] = true,
+        [ImageGenerationErrorKind.BudgetExceeded] = false,
+    };
+
+    [Test]
+    public void Each_kind_has_its_documented_transience_by_default()
+    {
+        foreach (ImageGenerationErrorKind kind in Enum.GetValues<ImageGenerationErrorKind>())
+        {
+            Assert.That(TransientByDefault.TryGetValue(kind, out bool expected), Is.True, $"{kind} has no stated default");
+            Assert.That(new ImageGenerationException(kind, "x").IsTransient, Is.EqualTo(expected), kind.ToString());
+            Assert.That(ImageGenerationException.IsTransientKind(kind), Is.EqualTo(expected), kind.ToString());
+        }
     }
 
     [Test]

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Reflection;
+using ImageGen.Sdk.Tests.Providers.OpenAI;
 
 namespace ImageGen.Sdk.Tests.Abstractions;
 
@@ -31,15 +33,32 @@ public sealed class ImageGenerationResultCopyTests
         }
     }
 
-    [Test]
-    public void An_exception_carries_the_rate_limit_numbers()
+    // Not only the 429 (see OpenAIRateLimitHeadersTests): every error status the client classifies carries the numbers
+    // its response reported, so the key layer can cool a key from a 400 or a 500 that says 0 tokens remain.
+    [TestCase(HttpStatusCode.BadRequest, ImageGenerationErrorKind.InvalidRequest)]
+    [TestCase(HttpStatusCode.Unauthorized, ImageGenerationErrorKind.Authentication)]
+    [TestCase(HttpStatusCode.Forbidden, ImageGenerationErrorKind.PermissionDenied)]
+    [TestCase(HttpStatusCode.TooManyRequests, ImageGenerationErrorKind.RateLimited)]
+    [TestCase(HttpStatusCode.InternalServerError, ImageGenerationErrorKind.ServerError)]
+    [TestCase(HttpStatusCode.ServiceUnavailable, ImageGenerationErrorKind.ServerError)]
+    public void An_exception_carries_the_rate_limit_numbers_of_its_response(HttpStatusCode status, ImageGenerationErrorKind kind)
     {
-        ProviderRateLimitInfo info = new() { LimitTokens = 1000, RemainingTokens = 0, ResetTokens = TimeSpan.FromMilliseconds(20) };
+        using OpenAIMock mock = new();
+        mock.Enqueue(
+            status,
+            """{"error":{"message":"no","type":"x","param":null,"code":null}}""",
+            ("x-ratelimit-limit-tokens", "1000"),
+            ("x-ratelimit-remaining-tokens", "0"),
+            ("x-ratelimit-reset-tokens", "20ms"));
 
-        ImageGenerationException ex = new(ImageGenerationErrorKind.RateLimited, "slow down") { RateLimit = info };
+        ImageGenerationException ex = Assert.ThrowsAsync<ImageGenerationException>(() => mock.Create().GenerateAsync(new ImageGenerationRequest("p")))!;
 
-        Assert.That(ex.RateLimit, Is.SameAs(info));
-        Assert.That(new ImageGenerationException("x").RateLimit, Is.Null);
+        Assert.That(ex.Kind, Is.EqualTo(kind));
+        Assert.That(ex.RateLimit, Is.Not.Null, "the numbers of the response that failed");
+        Assert.That(ex.RateLimit!.LimitTokens, Is.EqualTo(1000));
+        Assert.That(ex.RateLimit.RemainingTokens, Is.EqualTo(0));
+        Assert.That(ex.RateLimit.ResetTokens, Is.EqualTo(TimeSpan.FromMilliseconds(20)));
+        Assert.That(ex.RateLimit.RemainingRequests, Is.Null, "a header the response did not send stays unknown");
     }
 
     private static object? DefaultOf(Type type) => type.IsValueType ? Activator.CreateInstance(type) : null;

@@ -168,14 +168,68 @@ public class CachingServiceCollectionTests
         Assert.That(options.KeyPrefix, Is.Null);
         Assert.That(options.StoreFailureLogInterval, Is.EqualTo(TimeSpan.FromMinutes(1)));
         Assert.That(options.GetEffectiveDirectory(), Is.EqualTo(ImageCacheOptions.DefaultDirectory));
-        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        string expected = OperatingSystem.IsWindows()
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "imagegen", "cache")
-            : !string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg) ? Path.Combine(xdg, "imagegen")
-            : OperatingSystem.IsMacOS() ? Path.Combine(home, "Library", "Caches", "imagegen")
-            : Path.Combine(home, ".cache", "imagegen");
-        Assert.That(ImageCacheOptions.DefaultDirectory, Is.EqualTo(expected));
+    }
+
+    // The documented paths, written out per OS for a home directory the test sets ("~" below), rather than computed the
+    // way the library computes them. The home must exist: .NET reports no user profile for a missing one. HOME and
+    // XDG_CACHE_HOME are process-wide, hence NonParallelizable.
+    [TestCase(null, "~/.cache/imagegen", "~/Library/Caches/imagegen")]
+    [TestCase("/var/cache/app", "/var/cache/app/imagegen", "/var/cache/app/imagegen")]
+    [TestCase("relative/cache", "~/.cache/imagegen", "~/Library/Caches/imagegen")]
+    [TestCase("  ", "~/.cache/imagegen", "~/Library/Caches/imagegen")]
+    [NonParallelizable]
+    public void The_default_cache_directory_is_the_documented_one_per_OS(string? xdgCacheHome, string linux, string macOS)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // %LOCALAPPDATA%\imagegen\cache whatever XDG_CACHE_HOME says.
+            string expected = Environment.GetEnvironmentVariable("LOCALAPPDATA") + @"\imagegen\cache";
+            using (new EnvironmentVariables(("XDG_CACHE_HOME", xdgCacheHome)))
+            {
+                Assert.That(ImageCacheOptions.DefaultDirectory, Is.EqualTo(expected));
+            }
+
+            return;
+        }
+
+        string home = Path.Combine(Path.GetTempPath(), "imagegen-tests", Guid.NewGuid().ToString("N"), "tester");
+        System.IO.Directory.CreateDirectory(home);
+        try
+        {
+            string expected = (OperatingSystem.IsMacOS() ? macOS : linux).Replace("~", home, StringComparison.Ordinal);
+            using (new EnvironmentVariables(("HOME", home), ("XDG_CACHE_HOME", xdgCacheHome)))
+            {
+                Assert.That(ImageCacheOptions.DefaultDirectory, Is.EqualTo(expected));
+                Assert.That(new ImageCacheOptions().GetEffectiveDirectory(), Is.EqualTo(expected));
+            }
+        }
+        finally
+        {
+            System.IO.Directory.Delete(Path.GetDirectoryName(home)!, recursive: true);
+        }
+    }
+
+    /// <summary>Sets environment variables for a test and restores them.</summary>
+    private sealed class EnvironmentVariables : IDisposable
+    {
+        private readonly (string Name, string? Value)[] _saved;
+
+        public EnvironmentVariables(params (string Name, string? Value)[] values)
+        {
+            _saved = [.. values.Select(v => (v.Name, Environment.GetEnvironmentVariable(v.Name)))];
+            foreach ((string name, string? value) in values)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach ((string name, string? value) in _saved)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
     }
 
     internal static ServiceProvider Build(

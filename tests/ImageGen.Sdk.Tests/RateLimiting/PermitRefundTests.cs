@@ -14,12 +14,21 @@ public sealed class PermitRefundTests
         ManualTimeProvider clock = new();
         DateTimeOffset start = clock.GetUtcNow();
         ConcurrentQueue<DateTimeOffset> times = new();
-        RateLimitOptions options = new() { RequestsPerMinute = 10, MinInterval = TimeSpan.FromSeconds(1) };
-        RateLimitingImageGenerator generator = new(LimitsTestClock.RecordingFake(clock, times), "openai", RateLimiterFactory.Create(options, clock), timeProvider: clock);
+
+        // What RateLimiterFactory builds for RequestsPerMinute = 10 and MinInterval = 1 s, by hand so the test can
+        // see each stage's queue and keep the clock still while a granted caller is on its way to the provider.
+        TimedPermitRateLimiter perMinute = new(10, TimeSpan.FromMinutes(1), int.MaxValue, clock);
+        TimedPermitRateLimiter interval = new(1, TimeSpan.FromSeconds(1), int.MaxValue, clock);
+        RateLimitingImageGenerator generator = new(LimitsTestClock.RecordingFake(clock, times), "openai", new RateLimiterChain([perMinute, interval], ownsLimiters: true), timeProvider: clock);
 
         Task[] calls = [.. Enumerable.Range(0, 32).Select(_ => Task.Run(() => generator.GenerateAsync(Request)))];
         await LimitsTestClock.WaitUntilAsync(() => !times.IsEmpty, "the first call");
-        await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(10));
+        await LimitsTestClock.AdvanceUntilAsync(
+            clock,
+            () => calls.All(c => c.IsCompleted),
+            TimeSpan.FromMilliseconds(250),
+            TimeSpan.FromMinutes(10),
+            LimitsTestClock.Parked(32, () => times.Count, perMinute, interval));
         await Task.WhenAll(calls);
 
         DateTimeOffset[] sorted = [.. times.Order()];
@@ -71,13 +80,14 @@ public sealed class PermitRefundTests
         ManualTimeProvider clock = new();
         ConcurrentQueue<DateTimeOffset> times = new();
         RateLimitOptions options = new() { RequestsPerMinute = 2, MinInterval = TimeSpan.FromSeconds(1) };
-        RateLimitingImageGenerator generator = new(LimitsTestClock.RecordingFake(clock, times), "openai", RateLimiterFactory.Create(options, clock), timeProvider: clock);
+        System.Threading.RateLimiting.RateLimiter limiter = RateLimiterFactory.Create(options, clock)!;
+        RateLimitingImageGenerator generator = new(LimitsTestClock.RecordingFake(clock, times), "openai", limiter, timeProvider: clock);
         DateTimeOffset start = clock.GetUtcNow();
         await generator.GenerateAsync(Request);
 
         using CancellationTokenSource cts = new();
         Task<ImageGenerationResult> waiting = generator.GenerateAsync(Request, cts.Token);
-        await LimitsTestClock.SettleAsync();
+        await LimitsTestClock.WaitUntilAsync(() => limiter.GetStatistics()!.CurrentQueuedCount == 1, "the second call to queue for the interval");
         Assert.That(waiting.IsCompleted, Is.False, "it holds the second per-minute permit while it waits for the interval");
         await cts.CancelAsync();
         Assert.That(async () => await waiting, Throws.InstanceOf<OperationCanceledException>());

@@ -22,15 +22,16 @@ public sealed class RateLimitHeaderBackOffTests
 
         ImageGenerationResult first = await generator.GenerateAsync(Request);
         Task<ImageGenerationResult> next = generator.GenerateAsync(Request);
-        await LimitsTestClock.SettleAsync();
+        await LimitsTestClock.WaitUntilTimersAsync(clock, 1, "the next call to wait on the clock");
 
         Assert.That(first.RateLimit!.RemainingRequests, Is.Zero, "the result passes up unchanged");
         Assert.That(generator.PausedUntil, Is.EqualTo(start + TimeSpan.FromSeconds(2)));
         Assert.That(next.IsCompleted, Is.False, "the next call waits for the reset");
         Assert.That(fake.CallCount, Is.EqualTo(1), "no call before the clock is advanced");
         clock.Advance(TimeSpan.FromMilliseconds(1999));
-        await LimitsTestClock.SettleAsync();
-        Assert.That(next.IsCompleted, Is.False);
+
+        // A timer due by now fired inside Advance, on this thread: one still armed is a wait that has not ended.
+        Assert.That(clock.ActiveTimerCount, Is.EqualTo(1), "the wait is still armed 1 ms before the reset");
         Assert.That(fake.CallCount, Is.EqualTo(1));
 
         clock.Advance(TimeSpan.FromMilliseconds(1));
@@ -100,7 +101,7 @@ public sealed class RateLimitHeaderBackOffTests
         Assert.That(generator.PausedUntil, Is.EqualTo(clock.GetUtcNow() + TimeSpan.FromSeconds(3)));
         Assert.That(logger.Entries, Has.Member((LogLevel.Information, "rate limit: provider openai reports 0 requests remaining; pausing 3000 ms")));
         Task<ImageGenerationResult> next = generator.GenerateAsync(Request);
-        await LimitsTestClock.SettleAsync();
+        await LimitsTestClock.WaitUntilTimersAsync(clock, 1, "the next call to wait on the clock");
         Assert.That(fake.CallCount, Is.EqualTo(1));
         clock.Advance(TimeSpan.FromSeconds(3));
         await next;
@@ -164,7 +165,7 @@ public sealed class RateLimitHeaderBackOffTests
         await generator.GenerateAsync(Request);
 
         Task<ImageGenerationResult> next = generator.GenerateAsync(Request);
-        await LimitsTestClock.SettleAsync();
+        await LimitsTestClock.WaitUntilTimersAsync(clock, 1, "the next call to wait on the clock");
 
         Assert.That(generator.PausedUntil, Is.EqualTo(clock.GetUtcNow() + TimeSpan.FromSeconds(2)));
         Assert.That(next.IsCompleted, Is.False);

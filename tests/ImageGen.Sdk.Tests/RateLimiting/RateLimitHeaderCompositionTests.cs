@@ -23,15 +23,19 @@ public sealed class RateLimitHeaderCompositionTests
         factory.Clients[KeyA].ThenSucceedWith(RateLimitHeaderTestSupport.Requests(0, TimeSpan.FromSeconds(2)));
 
         ImageGenerationResult first = await generator.GenerateAsync(new ImageGenerationRequest("a lighthouse"));
+        int armed = clock.ActiveTimerCount;
         Task<ImageGenerationResult> next = generator.GenerateAsync(new ImageGenerationRequest("a harbour"));
-        await LimitsTestClock.SettleAsync();
+        await LimitsTestClock.WaitUntilAsync(() => clock.ActiveTimerCount > armed && factory.Clients[KeyA].CallCount == 1, "the next call to wait on the clock");
+        int held = clock.ActiveTimerCount;
 
         Assert.That(first.RateLimit!.RemainingRequests, Is.Zero, "the numbers reach the caller through every layer");
         Assert.That(first.EstimatedCostUsd, Is.Not.Null, "the cost layer annotated the same result");
         Assert.That(next.IsCompleted, Is.False);
         Assert.That(factory.Clients[KeyA].CallCount, Is.EqualTo(1));
         clock.Advance(TimeSpan.FromMilliseconds(1999));
-        await LimitsTestClock.SettleAsync();
+
+        // A timer due by now fired inside Advance, on this thread: the same timers still armed mean nothing was released.
+        Assert.That(clock.ActiveTimerCount, Is.EqualTo(held), "the wait is still armed 1 ms before the reset");
         Assert.That(factory.Clients[KeyA].CallCount, Is.EqualTo(1), "not before the reset");
         clock.Advance(TimeSpan.FromMilliseconds(1));
         await LimitsTestClock.WaitUntilAsync(() => next.IsCompleted, "the held call");

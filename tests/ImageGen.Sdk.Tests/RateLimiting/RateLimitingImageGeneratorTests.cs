@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ImageGen.Sdk.RateLimiting;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk.Tests.RateLimiting;
@@ -17,11 +18,12 @@ public sealed class RateLimitingImageGeneratorTests
         ManualTimeProvider clock = new();
         DateTimeOffset start = clock.GetUtcNow();
         ConcurrentQueue<DateTimeOffset> times = new();
-        RateLimitingImageGenerator generator = Build(LimitsTestClock.RecordingFake(clock, times), new RateLimitOptions { MinInterval = TimeSpan.FromSeconds(1) }, clock);
+        RateLimiter limiter = RateLimiterFactory.Create(new RateLimitOptions { MinInterval = TimeSpan.FromSeconds(1) }, clock)!;
+        RateLimitingImageGenerator generator = new(LimitsTestClock.RecordingFake(clock, times), "openai", limiter, timeProvider: clock);
 
         Task[] calls = [.. Enumerable.Range(0, 32).Select(_ => Task.Run(() => generator.GenerateAsync(Request)))];
         await LimitsTestClock.WaitUntilAsync(() => !times.IsEmpty, "the first call");
-        await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60));
+        await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(60), LimitsTestClock.Parked(32, () => times.Count, limiter));
         await Task.WhenAll(calls);
 
         DateTimeOffset[] sorted = [.. times.Order()];
@@ -39,11 +41,12 @@ public sealed class RateLimitingImageGeneratorTests
     {
         ManualTimeProvider clock = new();
         ConcurrentQueue<DateTimeOffset> times = new();
-        RateLimitingImageGenerator generator = Build(LimitsTestClock.RecordingFake(clock, times), new RateLimitOptions { RequestsPerMinute = 10 }, clock);
+        RateLimiter limiter = RateLimiterFactory.Create(new RateLimitOptions { RequestsPerMinute = 10 }, clock)!;
+        RateLimitingImageGenerator generator = new(LimitsTestClock.RecordingFake(clock, times), "openai", limiter, timeProvider: clock);
 
         Task[] calls = [.. Enumerable.Range(0, 32).Select(_ => Task.Run(() => generator.GenerateAsync(Request)))];
         await LimitsTestClock.WaitUntilAsync(() => times.Count == 10, "the first minute's calls");
-        await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10));
+        await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), LimitsTestClock.Parked(32, () => times.Count, limiter));
         await Task.WhenAll(calls);
 
         DateTimeOffset[] sorted = [.. times.Order()];
@@ -57,15 +60,19 @@ public sealed class RateLimitingImageGeneratorTests
     {
         ManualTimeProvider clock = new();
         ConcurrentQueue<DateTimeOffset> times = new();
-        RateLimitingImageGenerator generator = Build(LimitsTestClock.RecordingFake(clock, times), new RateLimitOptions { RequestsPerMinute = 10, Burst = 2 }, clock);
+        RateLimiter limiter = RateLimiterFactory.Create(new RateLimitOptions { RequestsPerMinute = 10, Burst = 2 }, clock)!;
+        RateLimitingImageGenerator generator = new(LimitsTestClock.RecordingFake(clock, times), "openai", limiter, timeProvider: clock);
 
         Task[] calls = [.. Enumerable.Range(0, 32).Select(_ => Task.Run(() => generator.GenerateAsync(Request)))];
-        await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        await LimitsTestClock.AdvanceUntilAsync(clock, () => calls.All(c => c.IsCompleted), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), LimitsTestClock.Parked(32, () => times.Count, limiter));
         await Task.WhenAll(calls);
 
         DateTimeOffset[] sorted = [.. times.Order()];
+        Assert.That(sorted, Has.Length.EqualTo(32), "every call was sent");
+        Assert.That(sorted.Count(t => t == sorted[0]), Is.EqualTo(2), "a burst of 2 starts at once");
         AssertAtMostPerWindow(sorted, 2, TimeSpan.FromSeconds(12));
         AssertAtMostPerWindow(sorted, 10, TimeSpan.FromMinutes(1));
+        Assert.That(sorted[^1] - sorted[0], Is.EqualTo(TimeSpan.FromSeconds(180)), "16 bursts of 2, one every 12 s: no permit is held longer than its share");
     }
 
     [Test]
@@ -172,12 +179,14 @@ public sealed class RateLimitingImageGeneratorTests
         Assert.ThrowsAsync<ImageGenerationException>(() => generator.GenerateAsync(Request));
 
         Task<ImageGenerationResult> next = generator.GenerateAsync(Request);
-        await LimitsTestClock.SettleAsync();
+        await LimitsTestClock.WaitUntilTimersAsync(clock, 1, "the next call to wait on the clock");
         Assert.That(next.IsCompleted, Is.False, "paused until the delay passes");
         Assert.That(fake.CallCount, Is.EqualTo(1));
         clock.Advance(TimeSpan.FromSeconds(4));
-        await LimitsTestClock.SettleAsync();
-        Assert.That(next.IsCompleted, Is.False);
+
+        // A timer due by now fired inside Advance, on this thread: one still armed is a pause that has not ended.
+        Assert.That(clock.ActiveTimerCount, Is.EqualTo(1), "still paused 1 s before the delay ends");
+        Assert.That(fake.CallCount, Is.EqualTo(1));
 
         clock.Advance(TimeSpan.FromSeconds(1));
         await next;

@@ -131,10 +131,15 @@ public sealed class WaitLimitCompositionTests
         factory.Clients[KeyA].Then((_, _) => slow.Task);
         Task<ImageGenerationResult> first = generator.GenerateAsync(new ImageGenerationRequest("first"));
         await LimitsTestClock.WaitUntilAsync(() => factory.TotalCalls == 1, "the first call");
+        int armed = clock.ActiveTimerCount;
         Task<ImageGenerationResult> second = generator.GenerateAsync(new ImageGenerationRequest("second"));
+        await LimitsTestClock.WaitUntilAsync(() => clock.ActiveTimerCount > armed, "the second call to wait for the slot");
+        int held = clock.ActiveTimerCount;
 
         clock.Advance(TimeSpan.FromMilliseconds(2499));
-        await LimitsTestClock.SettleAsync();
+
+        // A timer due by now fired inside Advance, on this thread: the same timers still armed mean the wait goes on.
+        Assert.That(clock.ActiveTimerCount, Is.EqualTo(held), "it waits for the slot up to 2.5 s");
         Assert.That(second.IsCompleted, Is.False, "it waits for the slot up to 2.5 s");
         clock.Advance(TimeSpan.FromMilliseconds(1));
         await LimitsTestClock.WaitUntilAsync(() => second.IsCompleted, "the refusal");
