@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using ImageGen.Sdk;
+using ImageGen.Sdk.Providers;
 using ImageGen.Sdk.Providers.OpenAI;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -19,7 +20,6 @@ using OpenAI;
 using OpenAI.Images;
 using OpenAIGeneratedImage = OpenAI.Images.GeneratedImage;
 using OpenAIImageOptions = OpenAI.Images.ImageGenerationOptions;
-using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Benchmarks;
 

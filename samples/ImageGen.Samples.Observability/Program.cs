@@ -13,8 +13,8 @@ using OpenTelemetry.Trace;
 // Both namespaces define these names (CS0104 without the aliases): each alias picks one library's type.
 using IImageGenerator = ImageGen.Sdk.IImageGenerator;
 using ImageGenerationRequest = ImageGen.Sdk.ImageGenerationRequest;
-using MeaiImageGenerator = Microsoft.Extensions.AI.IImageGenerator;
 using MeaiImageGenerationOptions = Microsoft.Extensions.AI.ImageGenerationOptions;
+using MeaiImageGenerator = Microsoft.Extensions.AI.IImageGenerator;
 
 string prompt = args.Length > 0 ? string.Join(' ', args) : "a lighthouse at dusk";
 

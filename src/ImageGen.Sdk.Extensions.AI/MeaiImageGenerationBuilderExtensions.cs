@@ -1,9 +1,9 @@
 using ImageGen.Sdk;
 using ImageGen.Sdk.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.AI;
-using Meai = Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using IImageGenerator = ImageGen.Sdk.IImageGenerator;
+using Meai = Microsoft.Extensions.AI;
 
 // Next to AddImageGeneration(), so registering the bridge needs no ImageGen.Sdk import in an app that uses only
 // Microsoft.Extensions.AI's types.

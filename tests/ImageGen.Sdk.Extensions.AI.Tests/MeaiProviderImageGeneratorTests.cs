@@ -1,8 +1,8 @@
 using System.Drawing;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
 using Meai = Microsoft.Extensions.AI;
 
 namespace ImageGen.Sdk.Extensions.AI.Tests;

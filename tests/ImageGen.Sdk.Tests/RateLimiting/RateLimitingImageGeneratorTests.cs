@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using ImageGen.Sdk.RateLimiting;
 using System.Threading.RateLimiting;
+using ImageGen.Sdk.RateLimiting;
 using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk.Tests.RateLimiting;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ImageGen.Sdk.Telemetry;
+using ImageGen.Sdk.Tests.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using ImageGen.Sdk.Tests.DependencyInjection;
 
 namespace ImageGen.Sdk.Tests.Telemetry;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using ImageGen.Sdk.Providers;
 using ImageGen.Sdk.Providers.AzureOpenAI;
 using ImageGen.Sdk.Tests.Providers.OpenAI;
-using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.AzureOpenAI;
 

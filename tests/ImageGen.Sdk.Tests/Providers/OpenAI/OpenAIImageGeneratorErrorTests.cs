@@ -1,6 +1,6 @@
 using System.Net;
-using ImageGen.Sdk.Providers.OpenAI;
 using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Providers.OpenAI;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 

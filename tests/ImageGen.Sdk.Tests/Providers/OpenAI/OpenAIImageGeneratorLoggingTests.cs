@@ -1,7 +1,7 @@
 using System.Net;
+using ImageGen.Sdk.Providers;
 using ImageGen.Sdk.Providers.OpenAI;
 using Microsoft.Extensions.Logging;
-using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 

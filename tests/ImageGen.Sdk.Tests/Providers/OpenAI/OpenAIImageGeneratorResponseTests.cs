@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using ImageGen.Sdk.Providers.OpenAI;
 using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Providers.OpenAI;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using ImageGen.Sdk.Providers.OpenAI;
 using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Providers.OpenAI;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using ImageGen.Sdk.Providers;
 using ImageGen.Sdk.Providers.OpenAI;
 using RichardSzalay.MockHttp;
-using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 

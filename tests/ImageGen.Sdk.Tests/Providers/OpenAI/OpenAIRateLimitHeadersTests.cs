@@ -1,7 +1,7 @@
 using System.Net;
+using ImageGen.Sdk.Providers;
 using ImageGen.Sdk.Providers.AzureOpenAI;
 using ImageGen.Sdk.Providers.OpenAI;
-using ImageGen.Sdk.Providers;
 
 namespace ImageGen.Sdk.Tests.Providers.OpenAI;
 
