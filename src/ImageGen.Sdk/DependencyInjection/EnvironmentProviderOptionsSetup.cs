@@ -1,3 +1,4 @@
+using ImageGen.Sdk.Providers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -5,23 +6,26 @@ using Microsoft.Extensions.Options;
 namespace ImageGen.Sdk.DependencyInjection;
 
 /// <summary>
-/// Adds providers from well-known environment variables when none is configured, and failing those the offline
+/// Adds providers from well-known environment variables when none is configured (each registered provider type reads
+/// its own, <see cref="IImageProviderFactory.FromEnvironment"/>, in registration order), and failing those the offline
 /// <c>Local</c> provider, so <c>AddImageGeneration()</c> works with zero configuration.
 /// </summary>
 internal sealed partial class EnvironmentProviderOptionsSetup : IPostConfigureOptions<ImageGenerationOptions>
 {
     private readonly Func<string, string?> _getVariable;
+    private readonly IImageProviderFactory[] _factories;
     private readonly ILogger _logger;
     private int _warnedLocalFallback;
 
-    public EnvironmentProviderOptionsSetup(ILogger<EnvironmentProviderOptionsSetup> logger)
-        : this(Environment.GetEnvironmentVariable, logger)
+    public EnvironmentProviderOptionsSetup(IEnumerable<IImageProviderFactory> factories, ILogger<EnvironmentProviderOptionsSetup> logger)
+        : this(Environment.GetEnvironmentVariable, factories, logger)
     {
     }
 
-    internal EnvironmentProviderOptionsSetup(Func<string, string?> getVariable, ILogger? logger = null)
+    internal EnvironmentProviderOptionsSetup(Func<string, string?> getVariable, IEnumerable<IImageProviderFactory> factories, ILogger? logger = null)
     {
         _getVariable = getVariable;
+        _factories = [.. factories];
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -50,39 +54,26 @@ internal sealed partial class EnvironmentProviderOptionsSetup : IPostConfigureOp
             // warn only the first time.
             if (Interlocked.Exchange(ref _warnedLocalFallback, 1) == 0)
             {
-                LogLocalFallback(_logger);
+                LogLocalFallback(_logger, string.Join(", ", _factories.Where(f => f.EnvironmentVariables.Count > 0).Select(f => f.EnvironmentVariables[0])));
             }
         }
     }
 
     private void AddFromEnvironment(ImageGenerationOptions options)
     {
-        if (Get("OPENAI_API_KEY") is { } openAiKey)
+        foreach (IImageProviderFactory factory in _factories)
         {
-            options.Providers["openai"] = new ImageProviderOptions
+            if (factory.FromEnvironment(Get) is { } provider && !options.Providers.ContainsKey(factory.EnvironmentProviderName))
             {
-                Type = ImageProviderTypes.OpenAI,
-                ApiKey = openAiKey,
-                BaseUrl = Get("OPENAI_BASE_URL"),
-            };
-        }
-
-        if (Get("AZURE_OPENAI_API_KEY") is { } azureKey && Get("AZURE_OPENAI_ENDPOINT") is { } azureEndpoint)
-        {
-            options.Providers["azure"] = new ImageProviderOptions
-            {
-                Type = ImageProviderTypes.AzureOpenAI,
-                ApiKey = azureKey,
-                BaseUrl = azureEndpoint,
-                Deployment = Get("AZURE_OPENAI_DEPLOYMENT") ?? Get("AZURE_OPENAI_IMAGE_DEPLOYMENT"),
-                ApiVersion = Get("AZURE_OPENAI_API_VERSION"),
-            };
+                provider.Type ??= factory.ProviderType;
+                options.Providers[factory.EnvironmentProviderName] = provider;
+            }
         }
     }
 
     private string? Get(string variable) => _getVariable(variable) is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
-        Message = "No image provider is configured (no ImageGeneration:Providers section, no OPENAI_API_KEY, no AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT): using the offline Local provider, which draws placeholder images")]
-    private static partial void LogLocalFallback(ILogger logger);
+        Message = "No image provider is configured (no ImageGeneration:Providers section and none of {Variables} in the environment): using the offline Local provider, which draws placeholder images")]
+    private static partial void LogLocalFallback(ILogger logger, string variables);
 }

@@ -18,13 +18,19 @@ internal sealed class ImageGenerationLimits : IDisposable
     public ImageGenerationLimits(IOptions<ImageGenerationOptions> options, TimeProvider timeProvider)
     {
         _options = options.Value;
-        Prices = ImagePriceTable.Create(_options.Pricing);
         Budget = _options.Budget;
         GlobalLimiter = RateLimiterFactory.Create(_options.RateLimit, timeProvider);
     }
 
-    /// <summary>Gets the price table: shipped prices with <c>ImageGeneration:Pricing</c> applied.</summary>
-    public ImagePriceTable Prices { get; }
+    /// <summary>
+    /// Gets one provider's price table: its type's shipped prices, then <c>ImageGeneration:Pricing</c>, then the
+    /// provider's own <c>Pricing</c>.
+    /// </summary>
+    /// <param name="factory">The provider type's factory.</param>
+    /// <param name="provider">The provider's options.</param>
+    /// <returns>The table.</returns>
+    public ImagePriceTable GetPrices(IImageProviderFactory factory, ImageProviderOptions provider)
+        => ImagePriceTable.Empty.With(factory.DefaultPrices).With(_options.Pricing).With(provider.Pricing);
 
     /// <summary>Gets the budgets (shared by all providers through the registered <see cref="IBudgetSpendStore"/>).</summary>
     public BudgetOptions Budget { get; }
@@ -107,28 +113,6 @@ internal sealed class ImageGenerationLimits : IDisposable
     private static TimeSpan AttemptBudget(RetryOptions retry) => Min(retry.AttemptTimeout, retry.TotalTimeout);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    /// <summary>
-    /// Gets the model names of a provider that are priced as another model: an Azure OpenAI deployment is priced as
-    /// the model it runs, <c>DefaultModel</c>. A deployment named after its model needs no entry; one that is neither
-    /// has no price (the cost layer warns when a budget is set).
-    /// </summary>
-    /// <param name="provider">The provider's options.</param>
-    /// <returns>The names, or <see langword="null"/> when there are none.</returns>
-    public static IReadOnlyDictionary<string, string>? GetPricedAs(ImageProviderOptions provider)
-    {
-        if (!string.Equals(provider.Type, ImageProviderTypes.AzureOpenAI, StringComparison.OrdinalIgnoreCase)
-            || string.IsNullOrWhiteSpace(provider.Deployment) || string.IsNullOrWhiteSpace(provider.DefaultModel))
-        {
-            return null;
-        }
-
-        string deployment = provider.Deployment.Trim();
-        string model = provider.DefaultModel.Trim();
-        return string.Equals(deployment, model, StringComparison.OrdinalIgnoreCase)
-            ? null
-            : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [deployment] = model };
-    }
 
     /// <summary>Creates one client per configured key (none for a provider without keys); keys stay inside the clients.</summary>
     /// <param name="name">The provider name.</param>

@@ -67,7 +67,7 @@ public sealed class ImageGenerationOptions
     public BudgetOptions Budget { get; set; } = new();
 
     /// <summary>Gets or sets overrides of the shipped price table (<c>ImageGeneration:Pricing</c>).</summary>
-    /// <value>The shipped prices (<see cref="ImagePriceTable.DefaultPricesAsOf"/>).</value>
+    /// <value>No overrides: each provider type's shipped prices.</value>
     public PricingOptions Pricing { get; set; } = new();
 
     /// <summary>Gets or sets a value indicating whether no provider was configured and the Local provider was added.</summary>

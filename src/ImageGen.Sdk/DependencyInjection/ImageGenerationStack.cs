@@ -115,7 +115,7 @@ internal sealed class ImageGenerationStack : IDisposable
 
         IImageGenerator pipeline = builder
             .UseAttemptTimeout(retry.AttemptTimeout, name)
-            .UseCostTracking(descriptor, _limits.Prices.With(options.Pricing), _limits.Budget, pricedAs: ImageGenerationLimits.GetPricedAs(options))
+            .UseCostTracking(descriptor, _limits.GetPrices(factory, options), _limits.Budget, pricedAs: factory.GetPricedAs(name, options))
             .UseRateLimiting(name, _limits.GetProviderRateLimit(options, retry), _limits.GlobalLimiter)
             .UseKeyRotation(name, keyClients, _limits.GetKeyRotation(options, retry))
             .Build(_services);

@@ -35,7 +35,6 @@ public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerato
     private readonly ImageProviderDescriptor _provider;
     private readonly ImagePriceTable _prices;
     private readonly BudgetGuard? _budget;
-    private readonly bool _isFree;
     private readonly ILogger _logger;
     private readonly Dictionary<string, string>? _pricedAs;
     private readonly ConcurrentDictionary<string, byte> _unpricedWarned = new(StringComparer.OrdinalIgnoreCase);
@@ -43,7 +42,7 @@ public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerato
     /// <summary>Initializes a new instance.</summary>
     /// <param name="innerGenerator">The rest of the provider pipeline.</param>
     /// <param name="provider">The provider's descriptor (default model, type).</param>
-    /// <param name="prices">The price table; <see cref="ImagePriceTable.Default"/> when <see langword="null"/>.</param>
+    /// <param name="prices">The price table (for example <c>ImagePriceTable.Empty.With(OpenAIImagePrices.Models)</c>); none when <see langword="null"/>, so calls have no estimate.</param>
     /// <param name="budget">The budgets; none when <see langword="null"/>.</param>
     /// <param name="spendStore">Where spending lives; a private in-memory store when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for budget periods; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
@@ -63,10 +62,9 @@ public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerato
     {
         ArgumentNullException.ThrowIfNull(provider);
         _provider = provider;
-        _prices = prices ?? ImagePriceTable.Default;
+        _prices = prices ?? ImagePriceTable.Empty;
         TimeProvider clock = timeProvider ?? TimeProvider.System;
         _budget = budget is { HasLimits: true } ? new BudgetGuard(budget, spendStore ?? new InMemoryBudgetSpendStore(clock), clock) : null;
-        _isFree = string.Equals(provider.ProviderType, ImageProviderTypes.Local, StringComparison.OrdinalIgnoreCase);
         _logger = logger ?? NullLogger.Instance;
         _pricedAs = pricedAs is { Count: > 0 } ? new Dictionary<string, string>(pricedAs, StringComparer.OrdinalIgnoreCase) : null;
     }
@@ -78,7 +76,7 @@ public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerato
         string model = request.Model ?? _provider.DefaultModel;
         string pricedModel = PricedModel(model);
         ImageSize? size = request.Size ?? ImageSizeUsed.ByDefault(_provider.GetModel(model));
-        decimal? perImage = _isFree ? 0m : _prices.GetImagePrice(pricedModel, size, request.Quality);
+        decimal? perImage = _prices.GetImagePrice(pricedModel, size, request.Quality);
         decimal? estimate = perImage * request.Count;
 
         BudgetGuard.Reservation? reservation = null;
@@ -114,7 +112,7 @@ public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerato
         }
 
         decimal? actual = result.EstimatedCostUsd
-            ?? (_isFree ? 0m : _prices.GetCostFromUsage(PricedModel(result.Model), result.Usage) ?? _prices.GetCostFromUsage(pricedModel, result.Usage))
+            ?? _prices.GetCostFromUsage(PricedModel(result.Model), result.Usage) ?? _prices.GetCostFromUsage(pricedModel, result.Usage)
             ?? perImage * result.Images.Count;
         if (reservation is not null)
         {

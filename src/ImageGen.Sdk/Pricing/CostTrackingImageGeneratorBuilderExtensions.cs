@@ -12,7 +12,7 @@ public static class CostTrackingImageGeneratorBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="provider">The provider's descriptor.</param>
-    /// <param name="prices">The price table; <see cref="ImagePriceTable.Default"/> when <see langword="null"/>.</param>
+    /// <param name="prices">The price table (for example <c>ImagePriceTable.Empty.With(OpenAIImagePrices.Models)</c>); none when <see langword="null"/>.</param>
     /// <param name="budget">The budgets; none when <see langword="null"/>.</param>
     /// <param name="spendStore">Where spending lives (share one between pipelines so they spend from one budget); taken from the services, else private in-memory, when <see langword="null"/>.</param>
     /// <param name="pricedAs">Model names (for example Azure deployments) priced as another model; none when <see langword="null"/>.</param>

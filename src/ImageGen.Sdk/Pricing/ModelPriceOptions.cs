@@ -13,6 +13,17 @@ public sealed class ModelPriceOptions
     /// <value><see langword="null"/>: the most expensive quality for the size is assumed, so budgets err on the safe side.</value>
     public string? DefaultQuality { get; set; }
 
+    /// <summary>
+    /// Gets or sets the price per started megapixel of output (<c>ceil(width × height / 1,000,000)</c>), for models
+    /// billed by resolution; used for sizes <see cref="PerImage"/> does not list.
+    /// </summary>
+    /// <value><see langword="null"/>: not billed per megapixel.</value>
+    public decimal? PerMegapixel { get; set; }
+
+    /// <summary>Gets or sets the price of one image at any size and quality that neither <see cref="PerImage"/> nor <see cref="PerMegapixel"/> prices.</summary>
+    /// <value><see langword="null"/>: such images have no estimate.</value>
+    public decimal? DefaultPerImage { get; set; }
+
     /// <summary>Gets or sets the price of a million text input tokens, for models that report usage.</summary>
     public decimal? InputTextPerMillionTokens { get; set; }
 

@@ -1,9 +1,9 @@
 namespace ImageGen.Sdk;
 
 /// <summary>
-/// Overrides and additions to the shipped price table (<c>ImageGeneration:Pricing</c>). An entry here replaces the
-/// shipped entry with the same model and key; everything else keeps the shipped price
-/// (<see cref="ImagePriceTable.DefaultPricesAsOf"/>).
+/// Overrides and additions to the shipped prices (<c>ImageGeneration:Pricing</c>, or a provider's own <c>Pricing</c>).
+/// An entry here replaces the shipped entry with the same model and key; everything else keeps the price its provider
+/// type ships (<see cref="Providers.IImageProviderFactory.DefaultPrices"/>).
 /// </summary>
 public sealed class PricingOptions
 {

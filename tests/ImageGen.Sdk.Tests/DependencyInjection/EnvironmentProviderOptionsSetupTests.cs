@@ -1,4 +1,8 @@
 using ImageGen.Sdk.DependencyInjection;
+using ImageGen.Sdk.Providers;
+using ImageGen.Sdk.Providers.AzureOpenAI;
+using ImageGen.Sdk.Providers.Local;
+using ImageGen.Sdk.Providers.OpenAI;
 using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Sdk.Tests.DependencyInjection;
@@ -74,7 +78,7 @@ public class EnvironmentProviderOptionsSetupTests
     {
         CapturingLoggerProvider logs = new();
         using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
-        EnvironmentProviderOptionsSetup setup = new(_ => "   ", factory.CreateLogger("test"));
+        EnvironmentProviderOptionsSetup setup = new(_ => "   ", BuiltInFactories, factory.CreateLogger("test"));
         ImageGenerationOptions first = new();
         ImageGenerationOptions second = new();
 
@@ -94,7 +98,7 @@ public class EnvironmentProviderOptionsSetupTests
         ImageGenerationOptions options = new();
         options.Providers["mine"] = new ImageProviderOptions { Type = "Local" };
 
-        new EnvironmentProviderOptionsSetup(_ => "sk-env").PostConfigure(null, options);
+        new EnvironmentProviderOptionsSetup(_ => "sk-env", BuiltInFactories).PostConfigure(null, options);
 
         Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "mine" }));
         Assert.That(options.UsedLocalFallback, Is.False);
@@ -105,7 +109,7 @@ public class EnvironmentProviderOptionsSetupTests
     {
         ImageGenerationOptions options = new() { UseEnvironmentVariables = false };
 
-        new EnvironmentProviderOptionsSetup(_ => "sk-env").PostConfigure(null, options);
+        new EnvironmentProviderOptionsSetup(_ => "sk-env", BuiltInFactories).PostConfigure(null, options);
 
         Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "local" }));
     }
@@ -117,15 +121,50 @@ public class EnvironmentProviderOptionsSetupTests
         using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         Dictionary<string, string?> variables = new() { ["OPENAI_API_KEY"] = "sk-very-secret" };
 
-        new EnvironmentProviderOptionsSetup(n => variables.GetValueOrDefault(n), factory.CreateLogger("test")).PostConfigure(null, new ImageGenerationOptions());
+        new EnvironmentProviderOptionsSetup(n => variables.GetValueOrDefault(n), BuiltInFactories, factory.CreateLogger("test")).PostConfigure(null, new ImageGenerationOptions());
 
         Assert.That(logs.Entries.Select(e => e.Message), Has.None.Contain("sk-very-secret"));
     }
 
+    private static readonly IImageProviderFactory[] BuiltInFactories =
+        [new OpenAIImageProviderFactory(), new AzureOpenAIImageProviderFactory(), new LocalImageProviderFactory()];
+
     private static ImageGenerationOptions Run(Dictionary<string, string?> variables)
     {
         ImageGenerationOptions options = new();
-        new EnvironmentProviderOptionsSetup(name => variables.GetValueOrDefault(name)).PostConfigure(null, options);
+        new EnvironmentProviderOptionsSetup(name => variables.GetValueOrDefault(name), BuiltInFactories).PostConfigure(null, options);
         return options;
+    }
+
+    [Test]
+    public void A_registered_provider_type_reads_its_own_variables_after_the_built_in_ones()
+    {
+        Dictionary<string, string?> variables = new() { ["OPENAI_API_KEY"] = "sk-env", ["ACME_KEY"] = "acme-env" };
+        ImageGenerationOptions options = new();
+
+        new EnvironmentProviderOptionsSetup(n => variables.GetValueOrDefault(n), [.. BuiltInFactories, new EnvironmentFactory()]).PostConfigure(null, options);
+
+        Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "openai", "acme" }), "registration order");
+        Assert.That((options.Providers["acme"].Type, options.Providers["acme"].ApiKey), Is.EqualTo(("Acme", "acme-env")), "Type filled in from the factory");
+    }
+
+    private sealed class EnvironmentFactory : IImageProviderFactory
+    {
+        public string ProviderType => "Acme";
+
+        public bool RequiresApiKey => true;
+
+        public IReadOnlyList<string> EnvironmentVariables => ["ACME_KEY"];
+
+        public ImageProviderOptions? FromEnvironment(Func<string, string?> getVariable)
+            => getVariable("ACME_KEY") is { } key ? new ImageProviderOptions { ApiKey = key } : null;
+
+        public void Validate(string name, ImageProviderOptions options, ICollection<string> errors)
+        {
+        }
+
+        public ImageProviderDescriptor Describe(string name, ImageProviderOptions options) => new(name, ProviderType, "acme-1");
+
+        public IImageGenerator Create(ImageProviderContext context) => throw new NotSupportedException();
     }
 }

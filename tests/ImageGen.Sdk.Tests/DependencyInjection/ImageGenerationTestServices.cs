@@ -20,6 +20,7 @@ public static class ImageGenerationTestServices
         services.Remove(real[0]);
         services.AddSingleton<IPostConfigureOptions<ImageGenerationOptions>>(sp => new EnvironmentProviderOptionsSetup(
             name => variables.TryGetValue(name, out string? value) ? value : null,
+            sp.GetServices<ImageGen.Sdk.Providers.IImageProviderFactory>(),
             sp.GetRequiredService<ILogger<EnvironmentProviderOptionsSetup>>()));
         return services;
     }

@@ -9,6 +9,9 @@ namespace ImageGen.Sdk.Tests.DependencyInjection;
 /// </summary>
 public sealed class KeyRequiringProviderFactory : IImageProviderFactory
 {
+    // Stands in for OpenAI, so the shipped OpenAI prices apply (budgets and cost estimates).
+    public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => ImageGen.Sdk.Providers.OpenAI.OpenAIImagePrices.Models;
+
     public const string TypeName = "KeyRequiring";
 
     public const string Model = "keyed-model";

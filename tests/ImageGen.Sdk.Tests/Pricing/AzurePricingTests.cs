@@ -1,3 +1,4 @@
+using ImageGen.Sdk.Providers.OpenAI;
 using ImageGen.Sdk.Tests.DependencyInjection;
 using ImageGen.Sdk.Tests.Providers.OpenAI;
 using ImageGen.Sdk.Tests.RateLimiting;
@@ -13,6 +14,8 @@ namespace ImageGen.Sdk.Tests.Pricing;
 /// </summary>
 public sealed class AzurePricingTests
 {
+    private static readonly ImagePriceTable OpenAIPrices = ImagePriceTable.Empty.With(OpenAIImagePrices.Models);
+
     // The default mock answer reports usage: 10 text + 40 image input tokens, 4160 output tokens.
     private const decimal GptImage1UsageCost = ((10 * 5m) + (40 * 10m) + (4160 * 40m)) / 1_000_000m;
 
@@ -82,7 +85,7 @@ public sealed class AzurePricingTests
 
         Assert.That(own.EstimatedCostUsd, Is.EqualTo(0.03m));
         Assert.That(shared.EstimatedCostUsd, Is.EqualTo(0.035m));
-        Assert.That(ImagePriceTable.Default.GetImagePrice("dall-e-3", new ImageSize(1024, 1024), null), Is.EqualTo(0.040m), "the shipped table is unchanged");
+        Assert.That(OpenAIPrices.GetImagePrice("dall-e-3", new ImageSize(1024, 1024), null), Is.EqualTo(0.040m), "the shipped table is unchanged");
     }
 
     [Test]

@@ -1,9 +1,12 @@
+using ImageGen.Sdk.Providers.OpenAI;
 using ImageGen.Sdk.Pricing;
 
 namespace ImageGen.Sdk.Tests.Pricing;
 
 public sealed class CostTrackingImageGeneratorTests
 {
+    private static readonly ImagePriceTable OpenAIPrices = ImagePriceTable.Empty.With(OpenAIImagePrices.Models);
+
     private static readonly ImageProviderDescriptor OpenAI = new("openai", "OpenAI", "gpt-image-1");
     private static readonly ImageGenerationRequest HdDallE = new("a lighthouse") { Model = "dall-e-3", Quality = ImageQuality.Hd, Size = new ImageSize(1024, 1024) };
     private ManualTimeProvider _clock = null!;
@@ -45,7 +48,7 @@ public sealed class CostTrackingImageGeneratorTests
     [Test]
     public async Task The_Local_provider_costs_nothing_and_unknown_models_have_no_cost()
     {
-        CostTrackingImageGenerator local = new(new FakeImageGenerator(), new ImageProviderDescriptor("local", "Local", "local-png"));
+        CostTrackingImageGenerator local = new(new FakeImageGenerator(), new ImageProviderDescriptor("local", "Local", "local-png"), ImagePriceTable.Empty.With(new ImageGen.Sdk.Providers.Local.LocalImageProviderFactory().DefaultPrices));
         CostTrackingImageGenerator unknown = Build(new FakeImageGenerator(), budget: null);
 
         Assert.That((await local.GenerateAsync(new ImageGenerationRequest("x"))).EstimatedCostUsd, Is.EqualTo(0m));
@@ -150,5 +153,5 @@ public sealed class CostTrackingImageGeneratorTests
     }
 
     private CostTrackingImageGenerator Build(FakeImageGenerator fake, BudgetOptions? budget)
-        => new(fake, OpenAI, ImagePriceTable.Default, budget, _store, _clock);
+        => new(fake, OpenAI, OpenAIPrices, budget, _store, _clock);
 }

@@ -1,7 +1,10 @@
+using ImageGen.Sdk.Providers.OpenAI;
 namespace ImageGen.Sdk.Tests.Pricing;
 
 public sealed class ImagePriceTableTests
 {
+    private static readonly ImagePriceTable OpenAIPrices = ImagePriceTable.Empty.With(OpenAIImagePrices.Models);
+
     private static readonly object[] DefaultEntries =
     [
         new object?[] { "dall-e-2", "256x256", null, 0.016m },
@@ -54,7 +57,7 @@ public sealed class ImagePriceTableTests
     [TestCaseSource(nameof(DefaultEntries))]
     public void Every_default_per_image_price_is_shipped(string model, string size, string? quality, decimal expected)
     {
-        decimal? price = ImagePriceTable.Default.GetImagePrice(model, ImageSize.Parse(size), quality is null ? (ImageQuality?)null : new ImageQuality(quality));
+        decimal? price = OpenAIPrices.GetImagePrice(model, ImageSize.Parse(size), quality is null ? (ImageQuality?)null : new ImageQuality(quality));
 
         Assert.That(price, Is.EqualTo(expected));
     }
@@ -67,7 +70,7 @@ public sealed class ImagePriceTableTests
     {
         ImageUsage usage = new() { InputTokens = 3_000_000, InputTextTokens = 1_000_000, InputImageTokens = 2_000_000, OutputTokens = 1_000_000 };
 
-        decimal? cost = ImagePriceTable.Default.GetCostFromUsage(model, usage);
+        decimal? cost = OpenAIPrices.GetCostFromUsage(model, usage);
 
         Assert.That(cost, Is.EqualTo(text + (2 * image) + output));
     }
@@ -82,11 +85,11 @@ public sealed class ImagePriceTableTests
             {
                 foreach (string quality in (string[])["low", "medium", "high", "auto"])
                 {
-                    Assert.That(ImagePriceTable.Default.GetImagePrice(model, ImageSize.Parse(size), new ImageQuality(quality)), Is.GreaterThan(0m), $"{model} {quality} {size}");
+                    Assert.That(OpenAIPrices.GetImagePrice(model, ImageSize.Parse(size), new ImageQuality(quality)), Is.GreaterThan(0m), $"{model} {quality} {size}");
                 }
             }
 
-            Assert.That(ImagePriceTable.Default.GetCostFromUsage(model, new ImageUsage { OutputTokens = 1000 }), Is.GreaterThan(0m), model);
+            Assert.That(OpenAIPrices.GetCostFromUsage(model, new ImageUsage { OutputTokens = 1000 }), Is.GreaterThan(0m), model);
         }
     }
 
@@ -95,9 +98,9 @@ public sealed class ImagePriceTableTests
     {
         ImageUsage usage = new() { InputTokens = 50, OutputTokens = 4160 };
 
-        Assert.That(ImagePriceTable.Default.GetCostFromUsage("gpt-image-1", usage), Is.EqualTo(((50 * 5m) + (4160 * 40m)) / 1_000_000m));
-        Assert.That(ImagePriceTable.Default.GetCostFromUsage("dall-e-3", usage), Is.Null, "DALL·E is priced per image");
-        Assert.That(ImagePriceTable.Default.GetCostFromUsage("gpt-image-1", new ImageUsage()), Is.Null);
+        Assert.That(OpenAIPrices.GetCostFromUsage("gpt-image-1", usage), Is.EqualTo(((50 * 5m) + (4160 * 40m)) / 1_000_000m));
+        Assert.That(OpenAIPrices.GetCostFromUsage("dall-e-3", usage), Is.Null, "DALL·E is priced per image");
+        Assert.That(OpenAIPrices.GetCostFromUsage("gpt-image-1", new ImageUsage()), Is.Null);
     }
 
     [Test]
@@ -105,18 +108,18 @@ public sealed class ImagePriceTableTests
     {
         ImageSize square = new(1024, 1024);
 
-        Assert.That(ImagePriceTable.Default.GetImagePrice("gpt-image-1", square, ImageQuality.Auto), Is.EqualTo(0.167m));
-        Assert.That(ImagePriceTable.Default.GetImagePrice("gpt-image-1", null, null), Is.EqualTo(0.167m));
-        Assert.That(ImagePriceTable.Default.GetImagePrice("dall-e-3", square, null), Is.EqualTo(0.040m), "DALL·E 3 defaults to standard");
-        Assert.That(ImagePriceTable.Default.GetImagePrice("dall-e-2", square, ImageQuality.Standard), Is.EqualTo(0.020m), "no quality levels: by size");
+        Assert.That(OpenAIPrices.GetImagePrice("gpt-image-1", square, ImageQuality.Auto), Is.EqualTo(0.167m));
+        Assert.That(OpenAIPrices.GetImagePrice("gpt-image-1", null, null), Is.EqualTo(0.167m));
+        Assert.That(OpenAIPrices.GetImagePrice("dall-e-3", square, null), Is.EqualTo(0.040m), "DALL·E 3 defaults to standard");
+        Assert.That(OpenAIPrices.GetImagePrice("dall-e-2", square, ImageQuality.Standard), Is.EqualTo(0.020m), "no quality levels: by size");
     }
 
     [Test]
     public void Unknown_models_sizes_and_qualities_have_no_price()
     {
-        Assert.That(ImagePriceTable.Default.GetImagePrice("flux-pro", null, null), Is.Null);
-        Assert.That(ImagePriceTable.Default.GetImagePrice("dall-e-3", new ImageSize(512, 512), ImageQuality.Hd), Is.Null);
-        Assert.That(ImagePriceTable.Default.GetImagePrice("gpt-image-1", new ImageSize(1024, 1024), "ultra"), Is.Null);
+        Assert.That(OpenAIPrices.GetImagePrice("flux-pro", null, null), Is.Null);
+        Assert.That(OpenAIPrices.GetImagePrice("dall-e-3", new ImageSize(512, 512), ImageQuality.Hd), Is.Null);
+        Assert.That(OpenAIPrices.GetImagePrice("gpt-image-1", new ImageSize(1024, 1024), "ultra"), Is.Null);
     }
 
     [Test]
@@ -128,11 +131,41 @@ public sealed class ImagePriceTableTests
         options.Models["flux-pro"] = new ModelPriceOptions();
         options.Models["flux-pro"].PerImage["1024x1024"] = 0.05m;
 
-        ImagePriceTable table = ImagePriceTable.Create(options);
+        ImagePriceTable table = OpenAIPrices.With(options);
 
         Assert.That(table.GetImagePrice("dall-e-3", new ImageSize(1024, 1024), ImageQuality.Hd), Is.EqualTo(0.07m));
         Assert.That(table.GetImagePrice("dall-e-3", new ImageSize(1024, 1024), ImageQuality.Standard), Is.EqualTo(0.040m));
         Assert.That(table.GetImagePrice("FLUX-PRO", new ImageSize(1024, 1024), null), Is.EqualTo(0.05m));
-        Assert.That(ImagePriceTable.Default.GetImagePrice("dall-e-3", new ImageSize(1024, 1024), ImageQuality.Hd), Is.EqualTo(0.080m), "the shipped table is not changed");
+        Assert.That(OpenAIPrices.GetImagePrice("dall-e-3", new ImageSize(1024, 1024), ImageQuality.Hd), Is.EqualTo(0.080m), "the shipped table is not changed");
+    }
+
+    [Test]
+    public void Per_megapixel_prices_round_up_to_the_started_megapixel_and_a_default_covers_the_rest()
+    {
+        Dictionary<string, ModelPriceOptions> shipped = new()
+        {
+            ["flux-dev"] = new ModelPriceOptions { PerMegapixel = 0.025m },
+            ["flux-pro"] = new ModelPriceOptions { DefaultPerImage = 0.05m },
+        };
+        shipped["flux-pro"].PerImage["2048x2048"] = 0.08m;
+        ImagePriceTable table = ImagePriceTable.Empty.With(shipped);
+
+        Assert.That(table.GetImagePrice("flux-dev", new ImageSize(1024, 1024), null), Is.EqualTo(0.05m), "1,048,576 px is 2 started megapixels");
+        Assert.That(table.GetImagePrice("flux-dev", new ImageSize(1000, 1000), null), Is.EqualTo(0.025m), "exactly one megapixel");
+        Assert.That(table.GetImagePrice("flux-dev", new ImageSize(1920, 1080), null), Is.EqualTo(0.075m), "2.07 MP is 3 started megapixels");
+        Assert.That(table.GetImagePrice("flux-pro", new ImageSize(2048, 2048), null), Is.EqualTo(0.08m), "a listed size wins");
+        Assert.That(table.GetImagePrice("flux-pro", new ImageSize(512, 768), ImageQuality.Hd), Is.EqualTo(0.05m), "the default covers any other size and quality");
+    }
+
+    [Test]
+    public void A_star_entry_prices_every_model_the_table_does_not_list()
+    {
+        Dictionary<string, ModelPriceOptions> free = new() { ["*"] = new ModelPriceOptions { DefaultPerImage = 0m } };
+        ImagePriceTable table = OpenAIPrices.With(free);
+
+        Assert.That(table.GetImagePrice("anything", new ImageSize(640, 480), null), Is.EqualTo(0m));
+        Assert.That(table.Contains("anything"), Is.True);
+        Assert.That(table.GetImagePrice("dall-e-3", new ImageSize(1024, 1024), ImageQuality.Hd), Is.EqualTo(0.080m), "listed models keep their own prices");
+        Assert.That(OpenAIPrices.Contains("anything"), Is.False);
     }
 }

@@ -44,6 +44,9 @@ internal static class LimitsStack
 /// <summary>A provider type <c>Fake</c> that creates one <see cref="FakeImageGenerator"/> per API key, serving <see cref="Model"/>.</summary>
 internal sealed class KeyedFakeProviderFactory(string model = "dall-e-3") : IImageProviderFactory
 {
+    // Stands in for OpenAI, so the shipped OpenAI prices apply (budgets and cost estimates).
+    public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => ImageGen.Sdk.Providers.OpenAI.OpenAIImagePrices.Models;
+
     public Dictionary<string, FakeImageGenerator> Clients { get; } = [];
 
     public string Model { get; } = model;

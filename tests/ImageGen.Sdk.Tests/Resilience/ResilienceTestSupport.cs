@@ -59,6 +59,9 @@ public static class Clock
 /// <summary>A provider type "Fake" whose clients are <see cref="FakeImageGenerator"/>s, one per provider name.</summary>
 public sealed class FakeProviderFactory : IImageProviderFactory
 {
+    // Stands in for OpenAI, so the shipped OpenAI prices apply (budgets and cost estimates).
+    public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => ImageGen.Sdk.Providers.OpenAI.OpenAIImagePrices.Models;
+
     private readonly ConcurrentDictionary<string, FakeImageGenerator> _clients = new(StringComparer.OrdinalIgnoreCase);
 
     public string ProviderType => "Fake";

@@ -16,6 +16,58 @@ public sealed class AzureOpenAIImageProviderFactory : IImageProviderFactory
     public bool RequiresApiKey => true;
 
     /// <inheritdoc />
+    /// <value><c>AZURE_OPENAI_API_KEY</c> and <c>AZURE_OPENAI_ENDPOINT</c> (both needed), <c>AZURE_OPENAI_DEPLOYMENT</c>
+    /// (or <c>AZURE_OPENAI_IMAGE_DEPLOYMENT</c>) and <c>AZURE_OPENAI_API_VERSION</c>.</value>
+    public IReadOnlyList<string> EnvironmentVariables =>
+        ["AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT", "AZURE_OPENAI_IMAGE_DEPLOYMENT", "AZURE_OPENAI_API_VERSION"];
+
+    /// <inheritdoc />
+    /// <value><c>azure</c>.</value>
+    public string EnvironmentProviderName => "azure";
+
+    /// <inheritdoc />
+    /// <value>OpenAI's list prices: a deployment is priced as the model it runs (see <see cref="GetPricedAs"/>).</value>
+    public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => OpenAIImagePrices.Models;
+
+    /// <inheritdoc />
+    public ImageProviderOptions? FromEnvironment(Func<string, string?> getVariable)
+    {
+        ArgumentNullException.ThrowIfNull(getVariable);
+        return getVariable("AZURE_OPENAI_API_KEY") is { } key && getVariable("AZURE_OPENAI_ENDPOINT") is { } endpoint
+            ? new ImageProviderOptions
+            {
+                Type = ProviderType,
+                ApiKey = key,
+                BaseUrl = endpoint,
+                Deployment = getVariable("AZURE_OPENAI_DEPLOYMENT") ?? getVariable("AZURE_OPENAI_IMAGE_DEPLOYMENT"),
+                ApiVersion = getVariable("AZURE_OPENAI_API_VERSION"),
+            }
+            : null;
+    }
+
+    /// <summary>
+    /// Gets the deployment name priced as the model it runs, <c>DefaultModel</c>. A deployment named after its model
+    /// needs no entry; one that is neither has no price (the cost layer warns when a budget is set).
+    /// </summary>
+    /// <param name="name">The configured provider name.</param>
+    /// <param name="options">Its options.</param>
+    /// <returns>The deployment and its model, or <see langword="null"/>.</returns>
+    public IReadOnlyDictionary<string, string>? GetPricedAs(string name, ImageProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Deployment) || string.IsNullOrWhiteSpace(options.DefaultModel))
+        {
+            return null;
+        }
+
+        string deployment = options.Deployment.Trim();
+        string model = options.DefaultModel.Trim();
+        return string.Equals(deployment, model, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [deployment] = model };
+    }
+
+    /// <inheritdoc />
     public void Validate(string name, ImageProviderOptions options, ICollection<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -13,6 +13,11 @@ internal sealed class LocalImageProviderFactory : IImageProviderFactory
     public bool RequiresApiKey => false;
 
     /// <inheritdoc />
+    /// <value>Every model is free (<c>*</c> at 0).</value>
+    public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices { get; } =
+        new Dictionary<string, ModelPriceOptions> { ["*"] = new() { DefaultPerImage = 0m } }.AsReadOnly();
+
+    /// <inheritdoc />
     public void Validate(string name, ImageProviderOptions options, ICollection<string> errors)
     {
         // Nothing is required: every key is optional and DefaultModel may be any name.

@@ -18,6 +18,26 @@ public sealed class OpenAIImageProviderFactory : IImageProviderFactory
     public bool RequiresApiKey => true;
 
     /// <inheritdoc />
+    /// <value><c>OPENAI_API_KEY</c>, and <c>OPENAI_BASE_URL</c> for a gateway.</value>
+    public IReadOnlyList<string> EnvironmentVariables => ["OPENAI_API_KEY", "OPENAI_BASE_URL"];
+
+    /// <inheritdoc />
+    /// <value><c>openai</c>.</value>
+    public string EnvironmentProviderName => "openai";
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => OpenAIImagePrices.Models;
+
+    /// <inheritdoc />
+    public ImageProviderOptions? FromEnvironment(Func<string, string?> getVariable)
+    {
+        ArgumentNullException.ThrowIfNull(getVariable);
+        return getVariable("OPENAI_API_KEY") is { } key
+            ? new ImageProviderOptions { Type = ProviderType, ApiKey = key, BaseUrl = getVariable("OPENAI_BASE_URL") }
+            : null;
+    }
+
+    /// <inheritdoc />
     public void Validate(string name, ImageProviderOptions options, ICollection<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
