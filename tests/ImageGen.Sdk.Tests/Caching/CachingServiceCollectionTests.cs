@@ -250,8 +250,8 @@ public class CachingServiceCollectionTests
     /// <summary>A provider type whose clients are one shared <see cref="FakeImageGenerator"/> per container.</summary>
     internal sealed class CountingFactory : IImageProviderFactory
     {
-    // Stands in for OpenAI, so the shipped OpenAI prices apply (budgets and cost estimates).
-    public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => ImageGen.Sdk.Providers.OpenAI.OpenAIImagePrices.Models;
+        // Stands in for OpenAI, so the shipped OpenAI prices apply (budgets and cost estimates).
+        public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => ImageGen.Sdk.Providers.OpenAI.OpenAIImagePrices.Models;
 
         public FakeImageGenerator Generator { get; } = new("test", "counting-model");
 

@@ -1,5 +1,5 @@
-using ImageGen.Sdk.Providers.OpenAI;
 using ImageGen.Sdk.Pricing;
+using ImageGen.Sdk.Providers.OpenAI;
 
 namespace ImageGen.Sdk.Tests.Pricing;
 

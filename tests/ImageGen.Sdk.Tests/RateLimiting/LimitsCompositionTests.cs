@@ -192,8 +192,8 @@ public sealed class LimitsCompositionTests
 
     private sealed class KeyedFakeFactory : IImageProviderFactory
     {
-    // Stands in for OpenAI, so the shipped OpenAI prices apply (budgets and cost estimates).
-    public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => ImageGen.Sdk.Providers.OpenAI.OpenAIImagePrices.Models;
+        // Stands in for OpenAI, so the shipped OpenAI prices apply (budgets and cost estimates).
+        public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => ImageGen.Sdk.Providers.OpenAI.OpenAIImagePrices.Models;
 
         public Dictionary<string, FakeImageGenerator> Clients { get; } = [];
 

@@ -84,8 +84,8 @@ public sealed class RateLimitHeaderCompositionTests
 
     private sealed class KeyedFakeFactory : IImageProviderFactory
     {
-    // Stands in for OpenAI, so the shipped OpenAI prices apply (budgets and cost estimates).
-    public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => ImageGen.Sdk.Providers.OpenAI.OpenAIImagePrices.Models;
+        // Stands in for OpenAI, so the shipped OpenAI prices apply (budgets and cost estimates).
+        public IReadOnlyDictionary<string, ModelPriceOptions> DefaultPrices => ImageGen.Sdk.Providers.OpenAI.OpenAIImagePrices.Models;
 
         public Dictionary<string, FakeImageGenerator> Clients { get; } = [];
 
