@@ -5,7 +5,7 @@ namespace ImageGen.Sdk;
 
 /// <summary>Converts configuration strings to an extensible string enumeration.</summary>
 /// <typeparam name="T">The enumeration type.</typeparam>
-public sealed class ExtensibleStringConverter<T> : TypeConverter
+internal sealed class ExtensibleStringConverter<T> : TypeConverter
     where T : struct, IExtensibleString<T>
 {
     /// <inheritdoc />

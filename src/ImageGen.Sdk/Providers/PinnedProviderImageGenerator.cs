@@ -9,7 +9,7 @@ namespace ImageGen.Sdk.Providers;
 /// The inner stack is shared by the default <see cref="IImageGenerator"/> and every keyed generator, so disposing this
 /// wrapper never disposes it; the stack's owner (the DI container) does.
 /// </remarks>
-public sealed class PinnedProviderImageGenerator : DelegatingImageGenerator
+internal sealed class PinnedProviderImageGenerator : DelegatingImageGenerator
 {
     private readonly string _provider;
 
