@@ -55,7 +55,6 @@ public sealed class BreakerTests
 
     // Fails today: the fifth call's 503 opens the circuit and its retry is refused as Unavailable (issue #10 defect 2).
     [Test]
-    [Ignore("needs issue #10 defect 2 fix")]
     public async Task After_seven_failures_in_twelve_attempts_the_only_provider_still_serves_the_next_call()
     {
         await using FakeImageProviderServer server = await FakeImageProviderServer.StartAsync();

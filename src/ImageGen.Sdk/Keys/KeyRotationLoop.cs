@@ -109,6 +109,9 @@ internal sealed class KeyRotationLoop(KeyRotationContext context, KeySelector se
         };
     }
 
+    /// <summary>The first pause between rounds once keys that return at once have been tried several times in one call.</summary>
+    internal static readonly TimeSpan SpinPause = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Waits for the soonest resting key, or throws when every key is retired or the wait is too long.</summary>
     private async Task<TimeSpan> WaitForSoonestKeyAsync(KeyPool pool, TimeSpan waited, int round, ImageGenerationException? lastKeyFailure, CancellationToken cancellationToken)
     {
@@ -141,13 +144,25 @@ internal sealed class KeyRotationLoop(KeyRotationContext context, KeySelector se
             wait = TimeSpan.Zero;
         }
 
-        // A store that does not keep what it is told would otherwise spin here.
-        TimeSpan maxWait = context.Options.MaxWait;
-        if (waited + wait > maxWait || (wait == TimeSpan.Zero && round > 4 * pool.Count))
+        // Keys that keep coming back at once (a provider answering 429 with Retry-After: 0 to every key, or a store
+        // that does not keep what it is told) would make this loop spin: after a few rounds pause briefly instead.
+        // The pause counts against the key wait, so such a call still ends as Unavailable, but only once it has
+        // waited as long as any other call may — never at once while a key is about to be usable.
+        TimeSpan pause = wait;
+        if (wait == TimeSpan.Zero && round > 4 * pool.Count)
         {
+            // 50 ms, doubling with further rounds up to 1.6 s, so the requests such a call sends stay few.
+            int doublings = Math.Clamp(round - (4 * pool.Count) - 1, 0, 5);
+            pause = SpinPause * Math.Pow(2, doublings);
+        }
+
+        TimeSpan maxWait = context.Options.MaxWait;
+        if (waited + pause > maxWait)
+        {
+            // RetryAfter is when a key is back, not the pause: layers above may hold the provider for that long.
             throw new ImageGenerationException(
                 ImageGenerationErrorKind.Unavailable,
-                string.Create(CultureInfo.InvariantCulture, $"Every API key of provider '{context.Provider}' is resting ({retired} retired); the soonest returns in {wait.TotalSeconds:0.###} s, past the key wait limit of {maxWait.TotalSeconds:0.###} s."),
+                string.Create(CultureInfo.InvariantCulture, $"Every API key of provider '{context.Provider}' is resting ({retired} retired); the soonest returns in {wait.TotalSeconds:0.###} s, and this call has waited {waited.TotalSeconds:0.###} s of its key wait limit of {maxWait.TotalSeconds:0.###} s."),
                 lastKeyFailure)
             {
                 Provider = context.Provider,
@@ -156,13 +171,13 @@ internal sealed class KeyRotationLoop(KeyRotationContext context, KeySelector se
             };
         }
 
-        if (wait > TimeSpan.Zero)
+        if (pause > TimeSpan.Zero)
         {
-            long waitMs = (long)Math.Ceiling(wait.TotalMilliseconds);
+            long waitMs = (long)Math.Ceiling(pause.TotalMilliseconds);
             KeyRotationLog.WaitingForKey(context.Logger, context.Provider, waitMs);
-            await Task.Delay(wait, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(pause, context.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
-        return wait;
+        return pause;
     }
 }
