@@ -19,8 +19,8 @@ using MeaiImageGenerator = Microsoft.Extensions.AI.IImageGenerator;
 string prompt = args.Length > 0 ? string.Join(' ', args) : "a lighthouse at dusk";
 
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+// The stack records one generate_content span and the duration/token histograms per call (telemetry is built in).
 builder.Services.AddImageGeneration()
-    .UseOpenTelemetry()          // one generate_content span and the duration/token histograms per call
     .AddMeaiImageGenerator();    // the same stack as Microsoft.Extensions.AI.IImageGenerator
 builder.Services.AddOpenTelemetry()
     .WithTracing(tracing => tracing.AddSource(ImageGenerationTelemetry.SourceName).AddConsoleExporter())

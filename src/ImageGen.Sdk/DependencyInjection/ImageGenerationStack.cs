@@ -69,12 +69,14 @@ internal sealed class ImageGenerationStack : IDisposable
     }
 
     /// <summary>
-    /// The path shared by all providers: validation → custom layers → cache → user quotas → routing or fallback.
+    /// The path shared by all providers: telemetry → validation → custom layers → cache → user quotas → routing or
+    /// fallback. Telemetry is outermost so its span and duration cover the whole call, refusals and cache hits included.
     /// The layers above the router find the catalog through <c>GetService</c>, which the router answers.
     /// </summary>
     private IImageGenerator BuildStack(ImageGenerationBuilder builder, Dictionary<string, IImageGenerator> pipelines)
     {
         ImageGeneratorBuilder stack = new ImageGeneratorBuilder(RouteOrFallBack(pipelines))
+            .Use(ImageGen.Sdk.ImageGenerationTelemetryRegistration.CreateLayer)
             .UseValidation();
         foreach (Func<IImageGenerator, IServiceProvider, IImageGenerator> layer in builder.Layers)
         {

@@ -204,7 +204,7 @@ public class OpenTelemetryImageGeneratorTests
             ("ImageGeneration:Providers:offline:Type", "Local"),
             ("ImageGeneration:Telemetry:EnableSensitiveData", "true")));
         services.AddMetrics();
-        services.AddImageGeneration().UseOpenTelemetry();
+        services.AddImageGeneration(); // telemetry is part of the default stack
         services.UseFakeEnvironment();
         using ServiceProvider provider = services.BuildServiceProvider();
         using MetricCollector<double> duration = new(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "ImageGen.Sdk", "gen_ai.client.operation.duration");
