@@ -34,6 +34,8 @@ declare -A allowed=(
   [ImageGen.Sdk.Extensions.AI]="
     ImageGen.Sdk
     Microsoft.Extensions.AI.Abstractions"
+  [ImageGen.Sdk.Testing]="
+    ImageGen.Sdk"
 )
 
 problems=0
