@@ -54,7 +54,15 @@ internal sealed partial class EnvironmentProviderOptionsSetup : IPostConfigureOp
             // warn only the first time.
             if (Interlocked.Exchange(ref _warnedLocalFallback, 1) == 0)
             {
-                LogLocalFallback(_logger, string.Join(", ", _factories.Where(f => f.EnvironmentVariables.Count > 0).Select(f => f.EnvironmentVariables[0])));
+                if (options.UseEnvironmentVariables)
+                {
+                    LogLocalFallback(_logger, string.Join(", ", _factories.Where(f => f.EnvironmentVariables.Count > 0).Select(f => f.EnvironmentVariables[0])));
+                }
+                else
+                {
+                    // The variables were not read, so whether they are set says nothing: name the switch instead.
+                    LogLocalFallbackWithoutEnvironment(_logger);
+                }
             }
         }
     }
@@ -76,4 +84,8 @@ internal sealed partial class EnvironmentProviderOptionsSetup : IPostConfigureOp
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
         Message = "No image provider is configured (no ImageGeneration:Providers section and none of {Variables} in the environment): using the offline Local provider, which draws placeholder images")]
     private static partial void LogLocalFallback(ILogger logger, string variables);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+        Message = "No image provider is configured (no ImageGeneration:Providers section; environment variables are not read because ImageGeneration:UseEnvironmentVariables is false): using the offline Local provider, which draws placeholder images")]
+    private static partial void LogLocalFallbackWithoutEnvironment(ILogger logger);
 }

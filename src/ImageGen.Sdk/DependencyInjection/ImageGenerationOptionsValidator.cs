@@ -60,7 +60,7 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
 
             if (factory.RequiresApiKey && provider.GetAllApiKeys().Count == 0)
             {
-                errors.Add($"{path}:ApiKey (or {path}:ApiKeys:0) is required for a {factory.ProviderType} provider.");
+                errors.Add($"{path}:ApiKey (or {path}:ApiKeys:0) is required for a provider of type {factory.ProviderType}.");
             }
 
             if (provider.BaseUrl is not null && !IsHttpUrl(provider.BaseUrl))

@@ -70,10 +70,16 @@ public class ImageCacheManagementTests
         int inFlight = 0;
         int maxInFlight = 0;
         TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource twoInFlight = new(TaskCreationOptions.RunContinuationsAsynchronously);
         h.Fake.Handler = async (request, _) =>
         {
             int now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref maxInFlight, now);
+            if (now >= 2)
+            {
+                twoInFlight.TrySetResult();
+            }
+
             await gate.Task;
             Interlocked.Decrement(ref inFlight);
             if (request.Prompt == "broken")
@@ -86,11 +92,9 @@ public class ImageCacheManagementTests
 
         List<ImageGenerationRequest> requests = [.. Enumerable.Range(0, 8).Select(i => new ImageGenerationRequest($"p{i}")), new("already"), new("broken"), new("many") { Count = 3 }];
         Task<ImageCacheWarmSummary> warming = h.Generator.GetImageCache().WarmAsync(requests, maxDegreeOfParallelism: 2);
-        for (int i = 0; i < 10_000 && Volatile.Read(ref inFlight) < 2; i++)
-        {
-            await Task.Yield();
-        }
-
+        // Hold the first calls until the warm-up has started as many as it may (a spin of yields could give up
+        // early on a loaded machine and let the calls run one by one).
+        await twoInFlight.Task.WaitAsync(TimeSpan.FromSeconds(30));
         gate.SetResult();
         ImageCacheWarmSummary summary = await warming;
 

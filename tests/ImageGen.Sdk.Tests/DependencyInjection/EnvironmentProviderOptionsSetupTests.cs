@@ -115,6 +115,20 @@ public class EnvironmentProviderOptionsSetupTests
     }
 
     [Test]
+    public void With_environment_variables_off_the_warning_names_the_switch_not_a_missing_variable()
+    {
+        CapturingLoggerProvider logs = new();
+        using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        ImageGenerationOptions options = new() { UseEnvironmentVariables = false };
+
+        new EnvironmentProviderOptionsSetup(_ => "sk-env", BuiltInFactories, factory.CreateLogger("test")).PostConfigure(null, options);
+
+        string warning = logs.Entries.Single().Message;
+        Assert.That(warning, Does.Contain("UseEnvironmentVariables is false"));
+        Assert.That(warning, Does.Not.Contain("OPENAI_API_KEY"), "the variable is set; it was just not read");
+    }
+
+    [Test]
     public void The_key_never_reaches_the_log()
     {
         CapturingLoggerProvider logs = new();
