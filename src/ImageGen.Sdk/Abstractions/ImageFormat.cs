@@ -56,6 +56,28 @@ public readonly struct ImageFormat : IEquatable<ImageFormat>, IExtensibleString<
     /// <returns>The value.</returns>
     public static ImageFormat FromString(string value) => new(value);
 
+    /// <summary>Parses a value the way configuration binding does (trimmed; any non-blank name is accepted, case is kept).</summary>
+    /// <param name="s">The value, for example <c>"high"</c>.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentException"><paramref name="s"/> is <see langword="null"/>, empty or white space.</exception>
+    public static ImageFormat Parse(string s) => new(s);
+
+    /// <summary>Parses a value, returning <see langword="false"/> instead of throwing when it is blank.</summary>
+    /// <param name="s">The value.</param>
+    /// <param name="result">The value when this returns <see langword="true"/>.</param>
+    /// <returns>Whether <paramref name="s"/> holds a value.</returns>
+    public static bool TryParse([NotNullWhen(true)] string? s, out ImageFormat result)
+    {
+        if (string.IsNullOrWhiteSpace(s))
+        {
+            result = default;
+            return false;
+        }
+
+        result = new(s);
+        return true;
+    }
+
     /// <inheritdoc />
     public bool Equals(ImageFormat other) => string.Equals(Value, other.Value, StringComparison.OrdinalIgnoreCase);
 

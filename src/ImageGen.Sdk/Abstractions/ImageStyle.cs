@@ -53,6 +53,28 @@ public readonly struct ImageStyle : IEquatable<ImageStyle>, IExtensibleString<Im
     /// <returns>The value.</returns>
     public static ImageStyle FromString(string value) => new(value);
 
+    /// <summary>Parses a value the way configuration binding does (trimmed; any non-blank name is accepted, case is kept).</summary>
+    /// <param name="s">The value, for example <c>"high"</c>.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentException"><paramref name="s"/> is <see langword="null"/>, empty or white space.</exception>
+    public static ImageStyle Parse(string s) => new(s);
+
+    /// <summary>Parses a value, returning <see langword="false"/> instead of throwing when it is blank.</summary>
+    /// <param name="s">The value.</param>
+    /// <param name="result">The value when this returns <see langword="true"/>.</param>
+    /// <returns>Whether <paramref name="s"/> holds a value.</returns>
+    public static bool TryParse([NotNullWhen(true)] string? s, out ImageStyle result)
+    {
+        if (string.IsNullOrWhiteSpace(s))
+        {
+            result = default;
+            return false;
+        }
+
+        result = new(s);
+        return true;
+    }
+
     /// <inheritdoc />
     public bool Equals(ImageStyle other) => string.Equals(Value, other.Value, StringComparison.OrdinalIgnoreCase);
 
