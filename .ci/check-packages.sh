@@ -28,7 +28,6 @@ declare -A allowed=(
     Microsoft.Extensions.Logging.Abstractions
     Microsoft.Extensions.Options
     Microsoft.Extensions.Options.ConfigurationExtensions
-    Microsoft.Extensions.Options.DataAnnotations
     Polly.Core
     System.Threading.RateLimiting"
   [ImageGen.Sdk.Extensions.AI]="
