@@ -66,17 +66,7 @@ public readonly struct ImageFormat : IEquatable<ImageFormat>, IExtensibleString<
     /// <param name="s">The value.</param>
     /// <param name="result">The value when this returns <see langword="true"/>.</param>
     /// <returns>Whether <paramref name="s"/> holds a value.</returns>
-    public static bool TryParse([NotNullWhen(true)] string? s, out ImageFormat result)
-    {
-        if (string.IsNullOrWhiteSpace(s))
-        {
-            result = default;
-            return false;
-        }
-
-        result = new(s);
-        return true;
-    }
+    public static bool TryParse([NotNullWhen(true)] string? s, out ImageFormat result) => ExtensibleString.TryParse(s, out result);
 
     /// <inheritdoc />
     public bool Equals(ImageFormat other) => string.Equals(Value, other.Value, StringComparison.OrdinalIgnoreCase);

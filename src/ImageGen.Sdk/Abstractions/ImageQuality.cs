@@ -75,17 +75,7 @@ public readonly struct ImageQuality : IEquatable<ImageQuality>, IExtensibleStrin
     /// <param name="s">The value.</param>
     /// <param name="result">The value when this returns <see langword="true"/>.</param>
     /// <returns>Whether <paramref name="s"/> holds a value.</returns>
-    public static bool TryParse([NotNullWhen(true)] string? s, out ImageQuality result)
-    {
-        if (string.IsNullOrWhiteSpace(s))
-        {
-            result = default;
-            return false;
-        }
-
-        result = new(s);
-        return true;
-    }
+    public static bool TryParse([NotNullWhen(true)] string? s, out ImageQuality result) => ExtensibleString.TryParse(s, out result);
 
     /// <inheritdoc />
     public bool Equals(ImageQuality other) => string.Equals(Value, other.Value, StringComparison.OrdinalIgnoreCase);

@@ -63,17 +63,7 @@ public readonly struct ImageStyle : IEquatable<ImageStyle>, IExtensibleString<Im
     /// <param name="s">The value.</param>
     /// <param name="result">The value when this returns <see langword="true"/>.</param>
     /// <returns>Whether <paramref name="s"/> holds a value.</returns>
-    public static bool TryParse([NotNullWhen(true)] string? s, out ImageStyle result)
-    {
-        if (string.IsNullOrWhiteSpace(s))
-        {
-            result = default;
-            return false;
-        }
-
-        result = new(s);
-        return true;
-    }
+    public static bool TryParse([NotNullWhen(true)] string? s, out ImageStyle result) => ExtensibleString.TryParse(s, out result);
 
     /// <inheritdoc />
     public bool Equals(ImageStyle other) => string.Equals(Value, other.Value, StringComparison.OrdinalIgnoreCase);

@@ -88,7 +88,7 @@ public static class ImageGenerationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageGenerationOptions>, ImageGenerationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ImageGenerationOptions>, FallbackListOptionsSetup>());
         ProviderResilienceOptionsSetup.Register(services);
-        ImageGen.Sdk.ImageGenerationTelemetryRegistration.AddTelemetry(services);
+        ImageGenerationTelemetryRegistration.AddTelemetry(services);
 
         // Built-in provider types register their factories here.
         builder.AddProviderFactory<OpenAIImageProviderFactory>()

@@ -76,7 +76,7 @@ internal sealed class ImageGenerationStack : IDisposable
     private IImageGenerator BuildStack(ImageGenerationBuilder builder, Dictionary<string, IImageGenerator> pipelines)
     {
         ImageGeneratorBuilder stack = new ImageGeneratorBuilder(RouteOrFallBack(pipelines))
-            .Use(ImageGen.Sdk.ImageGenerationTelemetryRegistration.CreateLayer)
+            .Use(ImageGenerationTelemetryRegistration.CreateLayer)
             .UseValidation();
         foreach (Func<IImageGenerator, IServiceProvider, IImageGenerator> layer in builder.Layers)
         {
