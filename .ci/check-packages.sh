@@ -24,6 +24,7 @@ declare -A allowed=(
     Microsoft.Extensions.Configuration.Abstractions
     Microsoft.Extensions.Configuration.Binder
     Microsoft.Extensions.DependencyInjection.Abstractions
+    Microsoft.Extensions.Hosting.Abstractions
     Microsoft.Extensions.Http
     Microsoft.Extensions.Logging.Abstractions
     Microsoft.Extensions.Options

@@ -22,6 +22,9 @@ HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 // The stack records one generate_content span and the duration/token histograms per call (telemetry is built in).
 builder.Services.AddImageGeneration()
     .AddMeaiImageGenerator();    // the same stack as Microsoft.Extensions.AI.IImageGenerator
+// A sample runs offline: with no provider configured and no key in the environment it uses the placeholder Local
+// provider. Outside Development an app must opt in to that explicitly, like this, or start-up fails.
+builder.Services.Configure<ImageGen.Sdk.ImageGenerationOptions>(o => o.UseLocalWhenUnconfigured ??= true);
 builder.Services.AddOpenTelemetry()
     .WithTracing(tracing => tracing.AddSource(ImageGenerationTelemetry.SourceName).AddConsoleExporter())
     .WithMetrics(metrics => metrics.AddMeter(ImageGenerationTelemetry.MeterName).AddConsoleExporter());

@@ -12,6 +12,9 @@ string prompt = args.Length > 0 ? string.Join(' ', args) : "a red backpack on a 
 HostApplicationBuilder builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddImageGeneration();
+// A sample runs offline: with no provider configured and no key in the environment it uses the placeholder Local
+// provider. Outside Development an app must opt in to that explicitly, like this, or start-up fails.
+builder.Services.Configure<ImageGenerationOptions>(o => o.UseLocalWhenUnconfigured ??= true);
 
 using IHost host = builder.Build();
 await host.StartAsync();

@@ -43,6 +43,14 @@ public sealed class ImageGenerationResult
     /// <summary>Gets the estimated cost in US dollars (for a cache hit: the cost the hit saved).</summary>
     public decimal? EstimatedCostUsd { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether <see cref="EstimatedCostUsd"/> was computed from the price table for the
+    /// request's own model, size, quality and count (the provider reported no usage to price), rather than from the
+    /// token usage the provider returned. A request with <c>auto</c> quality is then priced at the dearest quality.
+    /// </summary>
+    /// <value><see langword="false"/> when the cost comes from reported usage, is unknown, or the result is a cache hit.</value>
+    public bool IsCostEstimated { get; init; }
+
     /// <summary>Gets the provider's request id (for support tickets), when it sent one.</summary>
     public string? ProviderRequestId { get; init; }
 
@@ -73,6 +81,7 @@ public sealed class ImageGenerationResult
         Attempts = source.Attempts;
         Usage = source.Usage;
         EstimatedCostUsd = source.EstimatedCostUsd;
+        IsCostEstimated = source.IsCostEstimated;
         ProviderRequestId = source.ProviderRequestId;
         Elapsed = source.Elapsed;
         Warnings = source.Warnings;

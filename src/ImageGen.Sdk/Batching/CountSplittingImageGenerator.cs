@@ -112,6 +112,7 @@ public sealed class CountSplittingImageGenerator : DelegatingImageGenerator
             Images = images,
             Warnings = warnings.Distinct(StringComparer.Ordinal).ToList(),
             EstimatedCostUsd = cost,
+            IsCostEstimated = results.Any(r => r.IsCostEstimated),
             Usage = input is null && inputText is null && inputImage is null && output is null && total is null
                 ? null
                 : new ImageUsage { InputTokens = input, InputTextTokens = inputText, InputImageTokens = inputImage, OutputTokens = output, TotalTokens = total },

@@ -9,8 +9,15 @@ public sealed class ImageGenerationOptions
     /// <summary>The configuration section these options bind to: <c>ImageGeneration</c>.</summary>
     public const string SectionName = "ImageGeneration";
 
-    /// <summary>Gets or sets the provider a request without a provider name goes to (<c>ImageGeneration:DefaultProvider</c>).</summary>
-    /// <value>The first configured provider when <see langword="null"/>.</value>
+    /// <summary>
+    /// Gets or sets the provider a request without a provider name goes to (<c>ImageGeneration:DefaultProvider</c>).
+    /// Required when several providers are configured: configuration sorts provider names, so "the first one" would
+    /// be alphabetical rather than intended, and start-up fails instead of guessing.
+    /// </summary>
+    /// <value>
+    /// <see langword="null"/>: the only configured provider; with providers from the environment, the first provider
+    /// type registered (OpenAI before Azure OpenAI and the others).
+    /// </value>
     public string? DefaultProvider { get; set; }
 
     /// <summary>Gets the configured providers by name (<c>ImageGeneration:Providers:{name}</c>); names ignore case.</summary>
@@ -70,6 +77,16 @@ public sealed class ImageGenerationOptions
     /// <value>No overrides: each provider type's shipped prices.</value>
     public PricingOptions Pricing { get; set; } = new();
 
-    /// <summary>Gets or sets a value indicating whether no provider was configured and the Local provider was added.</summary>
-    internal bool UsedLocalFallback { get; set; }
+    /// <summary>
+    /// Gets or sets a value indicating whether the offline <c>Local</c> provider (placeholder PNGs) is used when no
+    /// provider is configured and none comes from the environment (<c>ImageGeneration:UseLocalWhenUnconfigured</c>).
+    /// Outside Development the placeholder provider is never chosen on its own: start-up fails instead, so a
+    /// production app cannot serve placeholders by mistake. Configuring <c>Providers:local:Type = Local</c> opts in
+    /// unconditionally.
+    /// </summary>
+    /// <value>
+    /// <see langword="null"/>: only when the host environment (<c>IHostEnvironment</c>, else <c>DOTNET_ENVIRONMENT</c>
+    /// or <c>ASPNETCORE_ENVIRONMENT</c>) is Development. An app without any of these runs as Production.
+    /// </value>
+    public bool? UseLocalWhenUnconfigured { get; set; }
 }

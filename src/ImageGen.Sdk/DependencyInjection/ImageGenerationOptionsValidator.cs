@@ -20,7 +20,13 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
         const string Root = ImageGenerationOptions.SectionName;
         if (options.Providers.Count == 0)
         {
-            errors.Add($"{Root}:Providers: no provider is configured.");
+            errors.Add(NoProviderMessage(options));
+        }
+        else if (options.Providers.Count > 1 && options.DefaultProvider is null)
+        {
+            // Configuration sorts child keys, so "the first provider" would be the alphabetical one: openai + local
+            // would serve placeholders, openai + azure would go to Azure. Refuse to guess.
+            errors.Add($"{Root}:DefaultProvider is required when several providers are configured ({string.Join(", ", options.Providers.Keys)}): set it to the provider that serves requests naming none.");
         }
 
         if (options.DefaultProvider is not null && !options.Providers.ContainsKey(options.DefaultProvider))
@@ -74,6 +80,18 @@ internal sealed class ImageGenerationOptionsValidator : IValidateOptions<ImageGe
         LimitsOptionsValidation.Validate(options, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private string NoProviderMessage(ImageGenerationOptions options)
+    {
+        const string Root = ImageGenerationOptions.SectionName;
+        string environment = options.UseEnvironmentVariables
+            ? $"none of {EnvironmentProviderOptionsSetup.EnvironmentVariableList(_factories)} is set in the environment"
+            : $"environment variables are not read ({Root}:UseEnvironmentVariables is false)";
+        return $"{Root}:Providers: no image provider is configured and {environment}. Configure one under {Root}:Providers "
+            + $"(for example {Root}:Providers:openai:Type = OpenAI with its ApiKey), set OPENAI_API_KEY, or opt in to the offline "
+            + $"placeholder provider explicitly with {Root}:Providers:local:Type = Local (or {Root}:UseLocalWhenUnconfigured = true). "
+            + "Outside Development the placeholder provider is never chosen on its own.";
     }
 
     private static bool IsHttpUrl(string value)

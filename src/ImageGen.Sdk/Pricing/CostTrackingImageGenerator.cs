@@ -111,9 +111,11 @@ public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerato
             throw;
         }
 
-        decimal? actual = result.EstimatedCostUsd
-            ?? _prices.GetCostFromUsage(PricedModel(result.Model), result.Usage) ?? _prices.GetCostFromUsage(pricedModel, result.Usage)
-            ?? perImage * result.Images.Count;
+        decimal? fromUsage = result.EstimatedCostUsd is null
+            ? _prices.GetCostFromUsage(PricedModel(result.Model), result.Usage) ?? _prices.GetCostFromUsage(pricedModel, result.Usage)
+            : null;
+        bool isEstimate = result.EstimatedCostUsd is null && fromUsage is null && perImage is not null;
+        decimal? actual = result.EstimatedCostUsd ?? fromUsage ?? perImage * result.Images.Count;
         if (reservation is not null)
         {
             await _budget!.SettleAsync(reservation, actual).ConfigureAwait(false);
@@ -123,7 +125,9 @@ public sealed partial class CostTrackingImageGenerator : DelegatingImageGenerato
             await _budget.RecordAsync(request.User, unestimated).ConfigureAwait(false);
         }
 
-        return actual == result.EstimatedCostUsd ? result : new ImageGenerationResult(result) { EstimatedCostUsd = actual };
+        return actual == result.EstimatedCostUsd && isEstimate == result.IsCostEstimated
+            ? result
+            : new ImageGenerationResult(result) { EstimatedCostUsd = actual, IsCostEstimated = isEstimate || result.IsCostEstimated };
     }
 
     /// <summary>The name a model is priced under: its own when the table has it (an explicit price wins), else the one it stands for.</summary>

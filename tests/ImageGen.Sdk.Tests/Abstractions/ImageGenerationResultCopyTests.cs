@@ -16,6 +16,7 @@ public sealed class ImageGenerationResultCopyTests
             Attempts = 3,
             Usage = new ImageUsage { TotalTokens = 10 },
             EstimatedCostUsd = 0.04m,
+            IsCostEstimated = true,
             ProviderRequestId = "req_1",
             Elapsed = TimeSpan.FromSeconds(2),
             Warnings = ["adapted"],

@@ -63,7 +63,11 @@ public class AddImageGenerationTests
     public void A_second_call_adds_configuration_to_the_same_stack()
     {
         ServiceCollection services = new();
-        ImageGenerationBuilder first = services.AddImageGeneration(o => o.Providers["a"] = new ImageProviderOptions { Type = "Local" });
+        ImageGenerationBuilder first = services.AddImageGeneration(o =>
+        {
+            o.DefaultProvider = "a";
+            o.Providers["a"] = new ImageProviderOptions { Type = "Local" };
+        });
         ImageGenerationBuilder second = services.AddImageGeneration(o => o.Providers["b"] = new ImageProviderOptions { Type = "Local" });
         services.UseFakeEnvironment();
         using ServiceProvider provider = services.BuildServiceProvider();
@@ -141,13 +145,13 @@ public class AddImageGenerationTests
     }
 
     [Test]
-    public async Task With_no_provider_and_no_environment_variables_Local_is_the_default_and_a_warning_is_logged_once()
+    public async Task In_Development_with_no_provider_and_no_environment_variables_Local_is_the_default_and_a_warning_is_logged_once()
     {
         CapturingLoggerProvider logs = new();
         ServiceCollection services = new();
         services.AddLogging(b => b.AddProvider(logs));
         services.AddImageGeneration();
-        services.UseFakeEnvironment();
+        services.UseFakeEnvironment(environmentName: "Development");
         using ServiceProvider provider = services.BuildServiceProvider();
 
         provider.ValidateOnStart();

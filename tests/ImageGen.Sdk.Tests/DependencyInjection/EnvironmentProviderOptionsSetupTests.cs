@@ -17,7 +17,7 @@ public class EnvironmentProviderOptionsSetupTests
         ImageProviderOptions openai = options.Providers["openai"];
         Assert.That((openai.Type, openai.ApiKey, openai.BaseUrl), Is.EqualTo((ImageProviderTypes.OpenAI, "sk-env", "http://127.0.0.1:4000/v1")));
         Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "openai" }));
-        Assert.That(options.UsedLocalFallback, Is.False);
+        Assert.That(options.DefaultProvider, Is.EqualTo("openai"));
     }
 
     [Test]
@@ -54,10 +54,9 @@ public class EnvironmentProviderOptionsSetupTests
     [Test]
     public void Azure_key_without_endpoint_is_not_enough()
     {
-        ImageGenerationOptions options = Run(new() { ["AZURE_OPENAI_API_KEY"] = "az-key" });
+        ImageGenerationOptions options = Run(new() { ["AZURE_OPENAI_API_KEY"] = "az-key" }, "Development");
 
         Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "local" }));
-        Assert.That(options.UsedLocalFallback, Is.True);
     }
 
     [Test]
@@ -71,14 +70,15 @@ public class EnvironmentProviderOptionsSetupTests
         });
 
         Assert.That(options.Providers.Keys, Is.EquivalentTo(new[] { "openai", "azure" }));
+        Assert.That(options.DefaultProvider, Is.EqualTo("openai"), "registration order, not the alphabetical order that would pick azure");
     }
 
     [Test]
-    public void No_variables_fall_back_to_Local_as_default_with_one_warning()
+    public void In_Development_no_variables_fall_back_to_Local_as_default_with_one_warning()
     {
         CapturingLoggerProvider logs = new();
         using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
-        EnvironmentProviderOptionsSetup setup = new(_ => "   ", BuiltInFactories, factory.CreateLogger("test"));
+        EnvironmentProviderOptionsSetup setup = new(_ => "   ", BuiltInFactories, factory.CreateLogger("test"), "Development");
         ImageGenerationOptions first = new();
         ImageGenerationOptions second = new();
 
@@ -87,7 +87,6 @@ public class EnvironmentProviderOptionsSetupTests
 
         Assert.That(first.Providers["local"].Type, Is.EqualTo(ImageProviderTypes.Local));
         Assert.That(first.DefaultProvider, Is.EqualTo("local"));
-        Assert.That(first.UsedLocalFallback, Is.True);
         Assert.That(second.Providers.Keys, Is.EqualTo(new[] { "local" }));
         Assert.That(logs.Entries.Count(e => e.Level == LogLevel.Warning), Is.EqualTo(1));
     }
@@ -101,7 +100,7 @@ public class EnvironmentProviderOptionsSetupTests
         new EnvironmentProviderOptionsSetup(_ => "sk-env", BuiltInFactories).PostConfigure(null, options);
 
         Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "mine" }));
-        Assert.That(options.UsedLocalFallback, Is.False);
+        Assert.That(options.DefaultProvider, Is.Null);
     }
 
     [Test]
@@ -109,7 +108,7 @@ public class EnvironmentProviderOptionsSetupTests
     {
         ImageGenerationOptions options = new() { UseEnvironmentVariables = false };
 
-        new EnvironmentProviderOptionsSetup(_ => "sk-env", BuiltInFactories).PostConfigure(null, options);
+        new EnvironmentProviderOptionsSetup(_ => "sk-env", BuiltInFactories, environmentName: "Development").PostConfigure(null, options);
 
         Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "local" }));
     }
@@ -121,7 +120,7 @@ public class EnvironmentProviderOptionsSetupTests
         using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
         ImageGenerationOptions options = new() { UseEnvironmentVariables = false };
 
-        new EnvironmentProviderOptionsSetup(_ => "sk-env", BuiltInFactories, factory.CreateLogger("test")).PostConfigure(null, options);
+        new EnvironmentProviderOptionsSetup(_ => "sk-env", BuiltInFactories, factory.CreateLogger("test"), "Development").PostConfigure(null, options);
 
         string warning = logs.Entries.Single().Message;
         Assert.That(warning, Does.Contain("UseEnvironmentVariables is false"));
@@ -143,11 +142,60 @@ public class EnvironmentProviderOptionsSetupTests
     private static readonly IImageProviderFactory[] BuiltInFactories =
         [new OpenAIImageProviderFactory(), new AzureOpenAIImageProviderFactory(), new LocalImageProviderFactory()];
 
-    private static ImageGenerationOptions Run(Dictionary<string, string?> variables)
+    private static ImageGenerationOptions Run(Dictionary<string, string?> variables, string? environmentName = null)
     {
         ImageGenerationOptions options = new();
-        new EnvironmentProviderOptionsSetup(name => variables.GetValueOrDefault(name), BuiltInFactories).PostConfigure(null, options);
+        new EnvironmentProviderOptionsSetup(name => variables.GetValueOrDefault(name), BuiltInFactories, environmentName: environmentName).PostConfigure(null, options);
         return options;
+    }
+
+    [TestCase(null)]
+    [TestCase("Production")]
+    [TestCase("Staging")]
+    public void Outside_Development_no_variables_add_no_placeholder_provider(string? environmentName)
+    {
+        ImageGenerationOptions options = Run([], environmentName);
+
+        Assert.That(options.Providers, Is.Empty, "an app without a host environment runs as Production");
+    }
+
+    [TestCase("DOTNET_ENVIRONMENT")]
+    [TestCase("ASPNETCORE_ENVIRONMENT")]
+    public void Without_a_host_environment_the_environment_variables_name_Development(string variable)
+    {
+        ImageGenerationOptions options = Run(new() { [variable] = "Development" });
+
+        Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "local" }));
+    }
+
+    [Test]
+    public void The_host_environment_wins_over_DOTNET_ENVIRONMENT()
+    {
+        ImageGenerationOptions options = Run(new() { ["DOTNET_ENVIRONMENT"] = "Development" }, "Production");
+
+        Assert.That(options.Providers, Is.Empty);
+    }
+
+    [TestCase("Production", true, true)]
+    [TestCase("Development", false, false)]
+    public void UseLocalWhenUnconfigured_overrides_the_environment_rule(string environmentName, bool useLocal, bool expectLocal)
+    {
+        ImageGenerationOptions options = new() { UseLocalWhenUnconfigured = useLocal };
+
+        new EnvironmentProviderOptionsSetup(_ => null, BuiltInFactories, environmentName: environmentName).PostConfigure(null, options);
+
+        Assert.That(options.Providers.ContainsKey("local"), Is.EqualTo(expectLocal));
+    }
+
+    [Test]
+    public void UseLocalWhenUnconfigured_never_hides_a_key_in_the_environment()
+    {
+        ImageGenerationOptions options = new() { UseLocalWhenUnconfigured = true };
+        Dictionary<string, string?> variables = new() { ["OPENAI_API_KEY"] = "sk-env" };
+
+        new EnvironmentProviderOptionsSetup(n => variables.GetValueOrDefault(n), BuiltInFactories).PostConfigure(null, options);
+
+        Assert.That(options.Providers.Keys, Is.EqualTo(new[] { "openai" }));
     }
 
     [Test]

@@ -10,7 +10,11 @@ namespace ImageGen.Sdk.Tests.DependencyInjection;
 public static class ImageGenerationTestServices
 {
     /// <summary>Replaces the environment-variable provider setup with one that reads <paramref name="variables"/>.</summary>
-    public static IServiceCollection UseFakeEnvironment(this IServiceCollection services, IReadOnlyDictionary<string, string?>? variables = null)
+    /// <param name="services">The services.</param>
+    /// <param name="variables">The environment variables the setup sees; none when <see langword="null"/>.</param>
+    /// <param name="environmentName">The host environment; when <see langword="null"/> the setup reads
+    /// <c>DOTNET_ENVIRONMENT</c> from <paramref name="variables"/>, and without it the app is Production.</param>
+    public static IServiceCollection UseFakeEnvironment(this IServiceCollection services, IReadOnlyDictionary<string, string?>? variables = null, string? environmentName = null)
     {
         variables ??= new Dictionary<string, string?>();
         ServiceDescriptor[] real = services
@@ -21,7 +25,8 @@ public static class ImageGenerationTestServices
         services.AddSingleton<IPostConfigureOptions<ImageGenerationOptions>>(sp => new EnvironmentProviderOptionsSetup(
             name => variables.TryGetValue(name, out string? value) ? value : null,
             sp.GetServices<ImageGen.Sdk.Providers.IImageProviderFactory>(),
-            sp.GetRequiredService<ILogger<EnvironmentProviderOptionsSetup>>()));
+            sp.GetRequiredService<ILogger<EnvironmentProviderOptionsSetup>>(),
+            environmentName));
         return services;
     }
 

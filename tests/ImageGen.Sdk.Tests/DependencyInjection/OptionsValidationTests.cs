@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ImageGen.Sdk.Tests.DependencyInjection;
@@ -113,6 +114,7 @@ public class OptionsValidationTests
     {
         OptionsValidationException ex = FailStartup(
             ("ImageGeneration:MaxDownloadBytes", "0"),
+            ("ImageGeneration:DefaultProvider", "a"),
             ("ImageGeneration:Providers:a:Type", "Nope"),
             ("ImageGeneration:Providers:b:Type", KeyRequiringProviderFactory.TypeName));
 
@@ -126,6 +128,95 @@ public class OptionsValidationTests
 
         Assert.That(() => provider.GetRequiredService<IImageGenerator>(),
             Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("ImageGeneration:Providers:x:Type"));
+    }
+
+    [Test]
+    public void Several_providers_without_DefaultProvider_fail_naming_the_key()
+    {
+        OptionsValidationException ex = FailStartup(
+            ("ImageGeneration:Providers:openai:Type", KeyRequiringProviderFactory.TypeName),
+            ("ImageGeneration:Providers:openai:ApiKey", "sk-test"),
+            ("ImageGeneration:Providers:local:Type", "Local"));
+
+        Assert.That(ex.Message, Does.Contain("ImageGeneration:DefaultProvider is required").And.Contain("local").And.Contain("openai"));
+    }
+
+    [Test]
+    public void Several_providers_with_DefaultProvider_start()
+    {
+        using ServiceProvider provider = Build(
+            ("ImageGeneration:DefaultProvider", "openai"),
+            ("ImageGeneration:Providers:openai:Type", KeyRequiringProviderFactory.TypeName),
+            ("ImageGeneration:Providers:openai:ApiKey", "sk-test"),
+            ("ImageGeneration:Providers:local:Type", "Local"));
+
+        Assert.DoesNotThrow(provider.ValidateOnStart);
+        Assert.That(provider.GetRequiredService<IImageProviderCatalog>().DefaultProvider, Is.EqualTo("openai"));
+    }
+
+    [Test]
+    public void No_provider_outside_Development_fails_naming_the_variables_the_section_and_the_opt_in()
+    {
+        OptionsValidationException ex = FailStartup();
+
+        Assert.That(ex.Message, Does.Contain("ImageGeneration:Providers").And.Contain("OPENAI_API_KEY")
+            .And.Contain("ImageGeneration:Providers:local:Type = Local").And.Contain("UseLocalWhenUnconfigured"));
+    }
+
+    [Test]
+    public void No_provider_with_environment_variables_off_names_the_switch()
+    {
+        OptionsValidationException ex = FailStartup(("ImageGeneration:UseEnvironmentVariables", "false"));
+
+        Assert.That(ex.Message, Does.Contain("UseEnvironmentVariables is false"));
+    }
+
+    [Test]
+    public void A_host_in_Development_gets_the_placeholder_provider()
+    {
+        IConfigurationRoot configuration = ImageGenerationTestServices.Configuration();
+        ServiceCollection services = new();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<IHostEnvironment>(new FakeHostEnvironment("Development"));
+        services.AddImageGeneration();
+        using ServiceProvider provider = services.BuildServiceProvider();
+        SkipWhereAProviderKeyIsSet();
+
+        Assert.DoesNotThrow(provider.ValidateOnStart);
+        Assert.That(provider.GetRequiredService<IImageProviderCatalog>().DefaultProvider, Is.EqualTo("local"));
+    }
+
+    [Test]
+    public void A_host_in_Production_fails_at_start_up_without_a_provider()
+    {
+        ServiceCollection services = new();
+        services.AddSingleton<IConfiguration>(ImageGenerationTestServices.Configuration(("ImageGeneration:UseEnvironmentVariables", "false")));
+        services.AddSingleton<IHostEnvironment>(new FakeHostEnvironment("Production"));
+        services.AddImageGeneration();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.Throws<OptionsValidationException>(provider.ValidateOnStart);
+    }
+
+    // This test uses the real setup, which reads the process environment: a provider key there would configure that
+    // provider instead, so the test runs only where none is set (CI sets none).
+    private static void SkipWhereAProviderKeyIsSet()
+    {
+        if (Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } || Environment.GetEnvironmentVariable("AZURE_OPENAI_API_KEY") is { Length: > 0 })
+        {
+            Assert.Ignore("a provider key is set in this process's environment");
+        }
+    }
+
+    private sealed class FakeHostEnvironment(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+
+        public string ApplicationName { get; set; } = "tests";
+
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
     }
 
     private static OptionsValidationException FailStartup(params (string Key, string? Value)[] values)

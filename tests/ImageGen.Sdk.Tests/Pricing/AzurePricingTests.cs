@@ -74,6 +74,7 @@ public sealed class AzurePricingTests
             {
                 ["ImageGeneration:Pricing:Models:dall-e-3:PerImage:standard-1024x1024"] = "0.035",
                 ["ImageGeneration:Providers:openai:Pricing:Models:dall-e-3:PerImage:standard-1024x1024"] = "0.03",
+                ["ImageGeneration:DefaultProvider"] = "openai",
                 ["ImageGeneration:Providers:second:Type"] = "Fake",
                 ["ImageGeneration:Providers:second:ApiKey"] = "sk-second-0123456789-cccc",
             },

@@ -43,6 +43,33 @@ public sealed class CostTrackingImageGeneratorTests
         ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("x") { Quality = ImageQuality.Medium });
 
         Assert.That(result.EstimatedCostUsd, Is.EqualTo(((100 * 5m) + (1056 * 40m)) / 1_000_000m));
+        Assert.That(result.IsCostEstimated, Is.False, "priced from the usage the provider reported");
+    }
+
+    [Test]
+    public async Task Without_usage_a_GPT_image_call_is_estimated_from_its_own_quality_and_says_so()
+    {
+        FakeImageGenerator fake = new("openai", "gpt-image-1");
+        CostTrackingImageGenerator generator = Build(fake, budget: null);
+        ImageGenerationRequest low = new("x") { Quality = ImageQuality.Low, Size = new ImageSize(1024, 1024) };
+
+        ImageGenerationResult result = await generator.GenerateAsync(low);
+
+        decimal? lowPrice = OpenAIPrices.GetImagePrice("gpt-image-1", low.Size, ImageQuality.Low);
+        decimal? highPrice = OpenAIPrices.GetImagePrice("gpt-image-1", low.Size, ImageQuality.High);
+        Assert.That(lowPrice, Is.Not.Null.And.LessThan(highPrice!.Value));
+        Assert.That(result.EstimatedCostUsd, Is.EqualTo(lowPrice), "the request's quality, not the dearest one");
+        Assert.That(result.IsCostEstimated, Is.True);
+    }
+
+    [Test]
+    public async Task An_unpriced_model_has_no_cost_and_no_estimate_flag()
+    {
+        CostTrackingImageGenerator generator = Build(new FakeImageGenerator(), budget: null);
+
+        ImageGenerationResult result = await generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "flux-pro" });
+
+        Assert.That((result.EstimatedCostUsd, result.IsCostEstimated), Is.EqualTo(((decimal?)null, false)));
     }
 
     [Test]

@@ -155,6 +155,7 @@ public sealed class LimitsCompositionTests
             {
                 ["ImageGeneration:RateLimit:MaxConcurrency"] = "1",
                 ["ImageGeneration:RateLimit:QueueLimit"] = "0",
+                ["ImageGeneration:DefaultProvider"] = "openai",
                 ["ImageGeneration:Providers:second:Type"] = "Fake",
                 ["ImageGeneration:Providers:second:ApiKey"] = "sk-second-0123456789-cccc",
             },

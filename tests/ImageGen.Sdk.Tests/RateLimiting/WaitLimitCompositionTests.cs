@@ -217,6 +217,7 @@ public sealed class WaitLimitCompositionTests
             {
                 ["ImageGeneration:RateLimit:MaxWait"] = "00:00:20",
                 ["ImageGeneration:Providers:openai:MaxKeyWait"] = "00:00:03",
+                ["ImageGeneration:DefaultProvider"] = "openai",
                 ["ImageGeneration:Providers:second:Type"] = "Fake",
                 ["ImageGeneration:Providers:second:ApiKey"] = "sk-second-0123456789-cccc",
                 ["ImageGeneration:Providers:second:MaxKeyWait"] = "00:10:00",

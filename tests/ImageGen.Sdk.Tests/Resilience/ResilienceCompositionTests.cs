@@ -12,6 +12,7 @@ public class ResilienceCompositionTests
 
     private ServiceProvider Build(Dictionary<string, string?> settings)
     {
+        settings.TryAdd("ImageGeneration:DefaultProvider", "a");
         settings.TryAdd("ImageGeneration:Providers:a:Type", "Fake");
         settings.TryAdd("ImageGeneration:Providers:b:Type", "Fake");
         settings.TryAdd("ImageGeneration:Retry:BaseDelay", "00:00:00");
