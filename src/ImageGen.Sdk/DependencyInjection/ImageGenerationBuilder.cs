@@ -51,6 +51,29 @@ public sealed class ImageGenerationBuilder
         return Use((inner, _) => layerFactory(inner));
     }
 
+    /// <summary>
+    /// Registers a provider type from one delegate, so <c>Providers:{name}:Type</c> can name it: the usual way to plug
+    /// in a provider written outside this package, typically one <see cref="HttpImageGenerator"/> subclass with a
+    /// constructor taking the <see cref="ImageProviderContext"/>. Its default model and model capabilities come from
+    /// the client's own <see cref="ImageGeneratorMetadata"/> (<see cref="IImageGenerator.GetService"/>); the provider
+    /// gets cache, validation, retry, circuit breaker, limits, key rotation, budgets and fallback like a built-in one.
+    /// </summary>
+    /// <param name="providerType">The type name, matched case-insensitively against <c>Type</c>.</param>
+    /// <param name="create">Creates a thread-safe client bound to the context's key; called once per key, and once with a
+    /// placeholder key (or the first configured one) at start-up to read the metadata, which must not send anything.</param>
+    /// <param name="requiresApiKey">Whether start-up requires <c>ApiKey</c> or <c>ApiKeys</c> for this type.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="providerType"/> is blank.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="create"/> is <see langword="null"/>.</exception>
+    public ImageGenerationBuilder AddProviderType(string providerType, Func<ImageProviderContext, IImageGenerator> create, bool requiresApiKey = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerType);
+        ArgumentNullException.ThrowIfNull(create);
+        string type = providerType.Trim();
+        Services.AddSingleton<IImageProviderFactory>(sp => new DelegateImageProviderFactory(type, requiresApiKey, create, sp));
+        return this;
+    }
+
     /// <summary>Registers a provider type, so <c>Providers:{name}:Type</c> can name it.</summary>
     /// <typeparam name="TFactory">The factory type.</typeparam>
     /// <returns>This builder.</returns>

@@ -47,6 +47,21 @@ public abstract partial class HttpImageGenerator : IImageGenerator
         _downloader = new ImageDownloader(ProviderName, transport, MaxDownloadBytes, Logger, Redact);
     }
 
+    /// <summary>
+    /// Initializes a client configured by <c>AddImageGeneration()</c>: the provider name, the key and the size limits
+    /// come from <paramref name="context"/>, and the transport is <see cref="ImageProviderContext.CreateTransport"/>
+    /// (the provider's named <c>HttpClient</c>, logger and clock). With this constructor a provider is one class,
+    /// registered with <c>AddProviderType("Acme", context =&gt; new AcmeImageGenerator(context))</c>; read
+    /// <c>context.Options.BaseUrl</c> and <c>DefaultModel</c> in the derived constructor.
+    /// </summary>
+    /// <param name="context">The provider name, options, key and services.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The context has no key.</exception>
+    protected HttpImageGenerator(ImageProviderContext context)
+        : this(new ContextHttpImageGeneratorOptions(context ?? throw new ArgumentNullException(nameof(context))), context.CreateTransport())
+    {
+    }
+
     /// <summary>Gets the configured provider name, reported in results, exceptions and logs.</summary>
     public string ProviderName { get; }
 
