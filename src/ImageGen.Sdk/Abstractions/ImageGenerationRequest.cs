@@ -44,6 +44,24 @@ public sealed record ImageGenerationRequest(string Prompt)
     /// <summary>Gets the source images of an edit.</summary>
     public IReadOnlyList<ImageInput>? InputImages { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the request asks for variations of the one image in <see cref="InputImages"/>
+    /// rather than a generation or an edit (OpenAI <c>/images/variations</c>, <c>dall-e-2</c>). A variation takes no
+    /// prompt (<see cref="Prompt"/> must be empty) and no mask; it has its own cache key. Create one with
+    /// <see cref="VariationOf"/>.
+    /// </summary>
+    public bool IsVariation { get; init; }
+
+    /// <summary>Creates a request for variations of <paramref name="image"/>.</summary>
+    /// <param name="image">The source image (OpenAI: a square PNG under 4 MB).</param>
+    /// <returns>A request with <see cref="IsVariation"/> set, an empty prompt and the image as its only input.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is <see langword="null"/>.</exception>
+    public static ImageGenerationRequest VariationOf(ImageInput image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return new ImageGenerationRequest(string.Empty) { IsVariation = true, InputImages = [image] };
+    }
+
     /// <summary>Gets the mask of an edit (transparent areas are repainted).</summary>
     public ImageInput? Mask { get; init; }
 

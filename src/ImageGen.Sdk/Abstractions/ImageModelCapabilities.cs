@@ -54,6 +54,9 @@ public sealed class ImageModelCapabilities
     /// <summary>Gets a value indicating whether the model takes a seed.</summary>
     public bool SupportsSeed { get; init; }
 
+    /// <summary>Gets a value indicating whether the model makes variations of an image (<see cref="ImageGenerationRequest.IsVariation"/>).</summary>
+    public bool SupportsVariations { get; init; }
+
     /// <summary>Gets whether <paramref name="size"/> is accepted.</summary>
     /// <param name="size">The size.</param>
     /// <returns><see langword="true"/> when listed, allowed by the custom rule, or when no sizes are listed.</returns>

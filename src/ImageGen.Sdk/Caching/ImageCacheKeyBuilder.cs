@@ -126,6 +126,13 @@ internal static class ImageCacheKeyBuilder
                 buffer[n++] = Null;
             }
 
+            // A variation of an image and an edit of it with an empty prompt are different requests. Written only for
+            // variations, so every other key stays as it was.
+            if (request.IsVariation)
+            {
+                buffer[n++] = (byte)'V';
+            }
+
             ReadOnlySpan<byte> canonical = buffer[..n];
             ulong fingerprint = 0;
             if (memo is not null && memo.TryGet(canonical, out fingerprint, out ImageCacheKey remembered))

@@ -71,7 +71,11 @@ public sealed class ValidatingImageGenerator : DelegatingImageGenerator
     private static void ValidateRequest(ImageGenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrWhiteSpace(request.Prompt))
+        if (request.IsVariation)
+        {
+            ValidateVariation(request);
+        }
+        else if (string.IsNullOrWhiteSpace(request.Prompt))
         {
             throw new ArgumentException("Prompt must not be empty or white space.", $"{nameof(request)}.{nameof(request.Prompt)}");
         }
@@ -115,10 +119,56 @@ public sealed class ValidatingImageGenerator : DelegatingImageGenerator
 
     }
 
+    private static void ValidateVariation(ImageGenerationRequest request)
+    {
+        if (!string.IsNullOrEmpty(request.Prompt))
+        {
+            // Sent nowhere, so a prompt here would only split the cache: refuse it rather than ignore it.
+            throw new ArgumentException("A variation takes no prompt; Prompt must be empty (use ImageGenerationRequest.VariationOf).", $"{nameof(request)}.{nameof(request.Prompt)}");
+        }
+
+        if (request.InputImages is not { Count: 1 })
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"A variation needs exactly one image in InputImages; it has {request.InputImages?.Count ?? 0}."),
+                $"{nameof(request)}.{nameof(request.InputImages)}");
+        }
+
+        if (request.Mask is not null)
+        {
+            throw new ArgumentException("A variation takes no Mask.", $"{nameof(request)}.{nameof(request.Mask)}");
+        }
+    }
+
+    /// <summary>
+    /// Refuses a variation for a model that makes none; a model the SDK does not know passes when the provider has any
+    /// model that makes variations, and is refused when it has none.
+    /// </summary>
+    internal static void ValidateVariationSupport(ImageGenerationRequest request, string providerName, ImageModelCapabilities? model, IEnumerable<ImageModelCapabilities> providerModels)
+    {
+        if (!request.IsVariation || model is { SupportsVariations: true })
+        {
+            return;
+        }
+
+        string[] capable = providerModels.Where(m => m.SupportsVariations).Select(m => m.Model).ToArray();
+        if (model is null && capable.Length > 0)
+        {
+            return;
+        }
+
+        throw new ArgumentException(
+            capable.Length == 0
+                ? $"{providerName} makes no image variations."
+                : $"{providerName} model '{model!.Model}' makes no image variations. Models that do: {string.Join(", ", capable)}.",
+            $"{nameof(request)}.{nameof(request.IsVariation)}");
+    }
+
     /// <summary>The checks of what the provider's model accepts; a model the SDK does not know passes.</summary>
     private static void ValidateModel(ImageGenerationRequest request, ImageProviderDescriptor provider)
     {
         ImageModelCapabilities? model = provider.GetModel(request.Model);
+        ValidateVariationSupport(request, provider.Name, model, provider.KnownModels);
         if (model is null)
         {
             return;

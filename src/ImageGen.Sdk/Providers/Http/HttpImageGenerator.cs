@@ -143,6 +143,7 @@ public abstract partial class HttpImageGenerator : IImageGenerator
     protected virtual void ValidateRequest(ImageGenerationRequest request)
     {
         ValidatingImageGenerator.Validate(request, catalog: null);
+        ValidatingImageGenerator.ValidateVariationSupport(request, ProviderName, Metadata.GetModel(request.Model), Metadata.Models);
         if (Metadata.GetModel(request.Model) is not { } model)
         {
             return;

@@ -4,7 +4,8 @@ namespace ImageGen.Sdk.Providers.OpenAI;
 
 /// <summary>
 /// Calls the OpenAI Images API (<c>POST {BaseUrl}/images/generations</c>, and <c>/images/edits</c> for requests with
-/// <see cref="ImageGenerationRequest.InputImages"/>) for DALL·E 2, DALL·E 3 and the GPT image models, or any
+/// <see cref="ImageGenerationRequest.InputImages"/>, <c>/images/variations</c> for
+/// <see cref="ImageGenerationRequest.IsVariation"/>) for DALL·E 2, DALL·E 3 and the GPT image models, or any
 /// OpenAI-compatible gateway. One HTTP call per <see cref="HttpImageGenerator.GenerateAsync"/>: retries, rate
 /// limiting and key rotation are layers above it. Thread-safe; use one instance per API key.
 /// </summary>
@@ -18,6 +19,7 @@ namespace ImageGen.Sdk.Providers.OpenAI;
 public sealed class OpenAIImageGenerator : HttpImageGenerator
 {
     private readonly Uri _editsEndpoint;
+    private readonly Uri _variationsEndpoint;
     private readonly string _defaultModel;
     private readonly string? _organization;
     private readonly string? _project;
@@ -37,6 +39,7 @@ public sealed class OpenAIImageGenerator : HttpImageGenerator
         _project = options.Project;
         Endpoint = AppendPath(baseUrl, "images/generations");
         _editsEndpoint = AppendPath(baseUrl, "images/edits");
+        _variationsEndpoint = AppendPath(baseUrl, "images/variations");
         _metadata = new ImageGeneratorMetadata(options.ProviderName, "OpenAI", options.DefaultModel, [.. OpenAIModelCatalog.All], baseUrl);
     }
 
@@ -66,9 +69,11 @@ public sealed class OpenAIImageGenerator : HttpImageGenerator
     {
         bool isEdit = request.InputImages is { Count: > 0 };
         string model = request.Model ?? _defaultModel;
-        using HttpRequestMessage message = new(HttpMethod.Post, isEdit ? _editsEndpoint : Endpoint)
+        using HttpRequestMessage message = new(HttpMethod.Post, request.IsVariation ? _variationsEndpoint : isEdit ? _editsEndpoint : Endpoint)
         {
-            Content = isEdit ? OpenAIRequestWriter.CreateEditContent(request, model, model) : OpenAIRequestWriter.CreateContent(request, model, model),
+            Content = request.IsVariation ? OpenAIRequestWriter.CreateVariationContent(request, model)
+                : isEdit ? OpenAIRequestWriter.CreateEditContent(request, model, model)
+                : OpenAIRequestWriter.CreateContent(request, model, model),
         };
         message.Headers.Authorization = new("Bearer", ApiKey);
         if (!string.IsNullOrWhiteSpace(_organization))

@@ -93,6 +93,7 @@ internal static class OpenAIModelCatalog
             MaxImagesPerCall = 10,
             MaxPromptLength = 1000,
             SupportedQualities = [ImageQuality.Standard],
+            SupportsVariations = true,
         };
         yield return new ImageModelCapabilities("dall-e-3")
         {

@@ -33,6 +33,19 @@ internal static class OpenAIRequestWriter
     /// <param name="modelFamily">The model whose rules shape the body.</param>
     /// <returns>The multipart content.</returns>
     public static HttpContent CreateEditContent(ImageGenerationRequest request, string? model, string modelFamily)
+        => CreateMultipartContent(request, model, modelFamily, variation: false);
+
+    /// <summary>
+    /// Creates the <c>/images/variations</c> multipart body (dall-e-2): the <c>image</c> part, <c>model</c>, <c>n</c>,
+    /// <c>size</c>, <c>response_format</c> and <c>user</c>; no prompt, mask or quality.
+    /// </summary>
+    /// <param name="request">The request; <see cref="ImageGenerationRequest.InputImages"/> holds the one source image.</param>
+    /// <param name="model">The <c>model</c> field to send.</param>
+    /// <returns>The multipart content.</returns>
+    public static HttpContent CreateVariationContent(ImageGenerationRequest request, string model)
+        => CreateMultipartContent(request, model, model, variation: true);
+
+    private static MultipartFormDataContent CreateMultipartContent(ImageGenerationRequest request, string? model, string modelFamily, bool variation)
     {
         IReadOnlyList<ImageInput> images = request.InputImages!;
         IReadOnlyDictionary<string, JsonElement>? extra = request.ProviderOptions;
@@ -44,18 +57,18 @@ internal static class OpenAIRequestWriter
             content.Add(FilePart(images[i]), imageField, FileName(images[i], "image" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        if (request.Mask is { } mask)
+        if (request.Mask is { } mask && !variation)
         {
             content.Add(FilePart(mask), "mask", FileName(mask, "mask"));
         }
 
         Add("model", model);
-        Add("prompt", request.Prompt);
+        Add("prompt", variation ? null : request.Prompt);
         Add("n", request.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add("size", request.Size?.ToString());
-        Add("quality", request.Quality?.Value);
+        Add("quality", variation ? null : request.Quality?.Value);
         Add("response_format", dallE ? "b64_json" : null);
-        Add("output_format", OpenAIModelCatalog.TakesOutputFormat(modelFamily) ? request.OutputFormat?.Value : null);
+        Add("output_format", !variation && OpenAIModelCatalog.TakesOutputFormat(modelFamily) ? request.OutputFormat?.Value : null);
         Add("user", request.User);
         if (extra is not null)
         {
