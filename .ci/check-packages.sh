@@ -35,6 +35,8 @@ declare -A allowed=(
     Microsoft.Extensions.AI.Abstractions"
   [ImageGen.Sdk.Testing]="
     ImageGen.Sdk"
+  [ImageGen.Sdk.AspNetCore]="
+    ImageGen.Sdk"
 )
 
 problems=0
