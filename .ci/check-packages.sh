@@ -36,6 +36,8 @@ declare -A allowed=(
     Microsoft.Extensions.AI.Abstractions"
   [ImageGen.Sdk.Testing]="
     ImageGen.Sdk"
+  [ImageGen.Sdk.AspNetCore]="
+    ImageGen.Sdk"
 )
 
 problems=0

@@ -121,7 +121,7 @@ public static partial class SnippetCompiler
             || Regex.IsMatch(code, $@"\(\s*([\w\s]+,\s*)*{name}\s*(,[\w\s,]*)?\)\s*=>");
 
     private static string[] LoadSdkNamespaces()
-        => [.. new[] { typeof(IImageGenerator).Assembly, typeof(Testing.FakeImageGenerator).Assembly, Assembly.Load("ImageGen.Sdk.Extensions.AI") }
+        => [.. new[] { typeof(IImageGenerator).Assembly, typeof(Testing.FakeImageGenerator).Assembly, Assembly.Load("ImageGen.Sdk.Extensions.AI"), Assembly.Load("ImageGen.Sdk.AspNetCore") }
             .SelectMany(a => a.GetExportedTypes())
             .Select(t => t.Namespace)
             .OfType<string>()
