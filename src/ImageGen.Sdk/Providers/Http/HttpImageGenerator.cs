@@ -143,8 +143,9 @@ public abstract partial class HttpImageGenerator : IImageGenerator
     protected virtual void ValidateRequest(ImageGenerationRequest request)
     {
         ValidatingImageGenerator.Validate(request, catalog: null);
-        ValidatingImageGenerator.ValidateVariationSupport(request, ProviderName, Metadata.GetModel(request.Model), Metadata.Models);
-        if (Metadata.GetModel(request.Model) is not { } model)
+        ImageModelCapabilities? known = Metadata.GetModel(request.Model);
+        ValidatingImageGenerator.ValidateVariationSupport(request, ProviderName, known, Metadata.Models);
+        if (known is not { } model)
         {
             return;
         }
